@@ -1,0 +1,138 @@
+/*
+ * bench.c - clock, CPU pinning, statistics and the one output line.
+ *
+ * The programs own their data paths; this file only times them and
+ * reports what they measured in one line of key=value fields:
+ *
+ *   mechanism=pipe size=65536 count=4096 seconds=0.11 mib_per_s=2270.3 ...
+ *   mechanism=pipe size=64 count=20000 rtt_p50_us=4.1 rtt_p99_us=9.0
+ */
+#include "config.h"
+
+#include <err.h>
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ipclab.h"
+
+double
+now(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		err(1, "clock_gettime");
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void
+pin_to_cpu(int cpu)
+{
+#ifdef HAVE_SCHED_SETAFFINITY
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) == -1) {
+		if (errno == EINVAL)
+			errx(1, "cannot pin to CPU %d: this process may use "
+			    "only CPUs 0 to %ld here", cpu,
+			    sysconf(_SC_NPROCESSORS_ONLN) - 1);
+		err(1, "sched_setaffinity CPU %d", cpu);
+	}
+#else
+	if (cpu >= 0)
+		errx(1, "--cpu: this system has no sched_setaffinity");
+#endif
+}
+
+long long
+bench_default_count(size_t size, int latency)
+{
+	long long n;
+
+	if (latency)
+		return 20000;
+	/* About 256 MiB in all, between a thousand and a million messages. */
+	n = (long long)((256ULL << 20) / (size ? size : 1));
+	if (n < 1000)
+		n = 1000;
+	if (n > 1000000)
+		n = 1000000;
+	return n;
+}
+
+static void
+print_common(const struct bench *b)
+{
+	printf("mechanism=%s size=%zu count=%lld", b->mechanism, b->size,
+	    b->count);
+	if (b->chunk != 0 && b->chunk < b->size)
+		printf(" chunk=%zu", b->chunk);
+}
+
+static void
+print_tail(const struct bench *b, const char *extra)
+{
+	if (b->cpu[0] >= 0)
+		printf(" cpu=%d,%d", b->cpu[0], b->cpu[1]);
+	if (extra != NULL && extra[0] != '\0')
+		printf(" %s", extra);
+	printf("\n");
+	close_stdout();
+}
+
+void
+bench_report_throughput(const struct bench *b, double seconds,
+    const char *extra)
+{
+	double bytes = (double)b->size * (double)b->count;
+
+	if (seconds <= 0)
+		seconds = 1e-9;
+	print_common(b);
+	printf(" seconds=%.3f mib_per_s=%.1f msgs_per_s=%.0f", seconds,
+	    bytes / seconds / (1024.0 * 1024.0), (double)b->count / seconds);
+	print_tail(b, extra);
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The nearest-rank percentile of sorted V. */
+static double
+percentile(const double *v, size_t n, double p)
+{
+	size_t rank = (size_t)(p / 100.0 * (double)n + 0.999999);
+
+	if (rank < 1)
+		rank = 1;
+	if (rank > n)
+		rank = n;
+	return v[rank - 1];
+}
+
+void
+bench_report_latency(const struct bench *b, double *rtt, size_t n,
+    const char *extra)
+{
+	if (n == 0)
+		errx(1, "no round trips were measured");
+	qsort(rtt, n, sizeof(rtt[0]), cmp_double);
+	print_common(b);
+	printf(" rtt_p50_us=%.1f rtt_p99_us=%.1f",
+	    percentile(rtt, n, 50) * 1e6, percentile(rtt, n, 99) * 1e6);
+	print_tail(b, extra);
+}

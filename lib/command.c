@@ -1,0 +1,169 @@
+/*
+ * command.c - "PROG [OPTION...] COMMAND [ARG...]" for every program.
+ *
+ * Options may come before the command, after it or among its arguments
+ * (GNU order); "--" ends them.  A leading '-' in the getopt string hands
+ * us each operand in order, so this holds even when POSIXLY_CORRECT is
+ * set.  An option the command does not take is a usage error.
+ */
+#include "config.h"
+
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipclab.h"
+
+/* Options every command takes. */
+#define COMMON_OPTIONS "hq"
+
+void
+bad_option(int ch, char **argv)
+{
+	/* optind has moved past the word getopt did not like. */
+	const char *word = argv[optind - 1];
+
+	if (ch == ':')
+		usage_error("option '%s' needs an argument", word);
+	if (optopt != 0 && optopt < 0x100 && word[1] != '-')
+		usage_error("unknown option -%c", optopt);
+	usage_error("unknown option '%s'", word);
+}
+
+static void
+print_option(FILE *f, const struct option_help *h)
+{
+	fprintf(f, "  %-24s %s\n", h->spec, h->text);
+}
+
+static void
+print_usage(FILE *f, const struct program *p)
+{
+	const struct command *c;
+	const struct option_help *h;
+	char head[64];
+
+	fprintf(f, "Usage: %s [OPTION...] COMMAND [ARG...]\n%s\n\nCommands:\n",
+	    program_invocation_short_name, p->summary);
+	for (c = p->commands; c->name != NULL; c++) {
+		snprintf(head, sizeof(head), "%s %s", c->name, c->args);
+		fprintf(f, "  %-24s %s\n", head, c->summary);
+	}
+	fprintf(f, "\nOptions:\n");
+	for (h = p->options; h->val != 0; h++)
+		print_option(f, h);
+	fprintf(f, "  %-24s %s\n", "--version", "print the version and exit");
+	fprintf(f, "\nOptions may stand anywhere; '--' ends them.\n"
+	    "'%s COMMAND --help' shows one command; "
+	    "'man %s' teaches the concept.\n",
+	    program_invocation_short_name, program_invocation_short_name);
+}
+
+static void
+print_command_help(const struct program *p, const struct command *c)
+{
+	const struct option_help *h;
+
+	printf("Usage: %s %s %s\n%s\n\nOptions:\n",
+	    program_invocation_short_name, c->name, c->args, c->summary);
+	for (h = p->options; h->val != 0; h++)
+		if (strchr(c->opts, h->val) != NULL ||
+		    strchr(COMMON_OPTIONS, h->val) != NULL)
+			print_option(stdout, h);
+}
+
+/* Refuse an option the command does not take, by the name it was given. */
+static void
+check_options(const struct program *p, const struct command *c,
+    const char *seen)
+{
+	const struct option *o;
+
+	for (; *seen != '\0'; seen++) {
+		if (strchr(c->opts, *seen) != NULL ||
+		    strchr(COMMON_OPTIONS, *seen) != NULL)
+			continue;
+		for (o = p->longopts; o->name != NULL; o++)
+			if (o->val == *seen)
+				usage_error("option --%s does not apply to "
+				    "'%s'", o->name, c->name);
+		usage_error("option -%c does not apply to '%s'", *seen,
+		    c->name);
+	}
+}
+
+int
+run_program(const struct program *p, struct opts *o, int argc, char **argv)
+{
+	const struct command *c;
+	char optstring[128], seen[64] = "";
+	int ch, help = 0, nargs = 0, rc;
+
+	/* We word the errors ourselves: getopt would name argv[0] as typed. */
+	opterr = 0;
+	if ((size_t)snprintf(optstring, sizeof(optstring), "-:%s",
+	    p->shortopts) >= sizeof(optstring))
+		errx(1, "internal error: option string too long");
+	while ((ch = getopt_long(argc, argv, optstring, p->longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 1:
+			/*
+			 * An operand: keep it, in order, after argv[0] (which
+			 * getopt still needs for its messages).
+			 */
+			argv[1 + nargs++] = optarg;
+			continue;
+		case ':':
+		case '?':
+			bad_option(ch, argv);
+		case 'h':
+			help = 1;
+			break;
+		case 'q':
+			narrate_quiet(1);
+			break;
+		case OPT_VERSION:
+			print_version();
+		default:
+			p->set(o, ch, optarg);
+			break;
+		}
+		if (ch < 0x100 && strchr(seen, ch) == NULL &&
+		    strlen(seen) < sizeof(seen) - 1)
+			seen[strlen(seen)] = (char)ch;
+	}
+	/* After "--", the rest are operands too. */
+	while (optind < argc)
+		argv[1 + nargs++] = argv[optind++];
+
+	if (nargs == 0) {
+		if (help) {
+			print_usage(stdout, p);
+			close_stdout();
+			return 0;
+		}
+		fprintf(stderr, "%s: missing command\n",
+		    program_invocation_short_name);
+		print_usage(stderr, p);
+		return 2;
+	}
+	for (c = p->commands; c->name != NULL; c++)
+		if (strcmp(c->name, argv[1]) == 0)
+			break;
+	if (c->name == NULL)
+		usage_error("unknown command '%s'", argv[1]);
+	if (help) {
+		print_command_help(p, c);
+		close_stdout();
+		return 0;
+	}
+	check_options(p, c, seen);
+	catch_termination();
+	rc = c->run(o, nargs - 1, argv + 2);
+	close_stdout();
+	return rc;
+}

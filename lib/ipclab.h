@@ -1,0 +1,180 @@
+/*
+ * ipclab.h - the plumbing every ipclab program shares.
+ *
+ * Nothing here makes an IPC system call: pipe(), fork(), msgsnd(), mmap()
+ * and their friends stay in the programs, where the student reads them.
+ * This is only what nine programs would otherwise each write again:
+ * narration, argument parsing, per-user names, cleanup on signals, and
+ * bench timing and output.
+ */
+#ifndef IPCLAB_H
+#define IPCLAB_H
+
+#include <sys/types.h>
+
+#include <getopt.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Narration (narrate.c) ------------------------------------------------ */
+
+/* Set this process's role ("parent", "child", "writer 2") for narration. */
+void	narrate_role(const char *role);
+/* Turn narration off (-q) or on. */
+void	narrate_quiet(int quiet);
+/* One line "[role pid] ..." on stderr, unless quiet; one write(2). */
+void	say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Usage errors (usage.c) ------------------------------------------------ */
+
+/* "PROG: message" and "Try 'PROG --help'..." on stderr; exit 2. */
+void	usage_error(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+/* The usage error for getopt's ':' (no argument) or '?' (unknown); exit 2. */
+void	bad_option(int ch, char **argv) __attribute__((noreturn));
+/* "PROG (ipclab) VERSION" on stdout; exit 0. */
+void	print_version(void) __attribute__((noreturn));
+/* Flush stdout and exit 1 with a message if writing it failed. */
+void	close_stdout(void);
+
+/* The command line (command.c) ---------------------------------------- */
+
+/*
+ * Every program is "PROG [OPTION...] COMMAND [ARG...]", with options
+ * anywhere (GNU order, even under POSIXLY_CORRECT) and "--" ending them.
+ * Each program defines its own struct opts; this file only passes it on.
+ */
+struct opts;
+
+struct command {
+	const char	*name;
+	int		(*run)(struct opts *, int argc, char **argv);
+	const char	*opts;		/* option characters it takes */
+	const char	*args;		/* "[MESSAGE]": the synopsis after the name */
+	const char	*summary;	/* one line */
+};
+
+struct option_help {
+	int		 val;		/* as in struct option */
+	const char	*spec;		/* "-s, --size SIZE" */
+	const char	*text;		/* what it does */
+};
+
+#define OPT_VERSION	0x100		/* --version has no short form */
+
+struct program {
+	const char			*summary;	/* what it teaches */
+	const char			*shortopts;	/* getopt string */
+	const struct option		*longopts;
+	const struct command		*commands;	/* ends with name NULL */
+	const struct option_help	*options;	/* ends with val 0 */
+	/* Set one option's value in OPTS; called in command-line order. */
+	void				(*set)(struct opts *, int c,
+					    const char *arg);
+};
+
+/* Parse, dispatch, run the command; returns its exit status. */
+int	run_program(const struct program *p, struct opts *o, int argc,
+	    char **argv);
+
+/* Strict parsing (parse.c): junk, overflow and range are usage errors. ---- */
+
+/* A whole number in [min, max]; WHAT names the option in the error. */
+long long	parse_count(const char *what, const char *s, long long min,
+		    long long max);
+/* A size in bytes with an optional K, M or G suffix (powers of 1024). */
+size_t	parse_size(const char *what, const char *s, size_t min, size_t max);
+/* A duration in seconds, decimals allowed ("0.5"), in [min, max]. */
+double	parse_seconds(const char *what, const char *s, double min, double max);
+/* A signal: "USR1", "SIGUSR1", "10", "RTMIN+2". */
+int	parse_signal(const char *what, const char *s);
+/* The signal's name without "SIG" ("USR1"), or "signal N". */
+const char *signal_name(int sig, char *buf, size_t len);
+/* A System V key: decimal or 0x hex, 1 to 0xffffffff. */
+key_t	parse_key(const char *what, const char *s);
+/* A POSIX IPC name: one leading '/', no other '/', not too long. */
+const char *parse_posix_name(const char *what, const char *s);
+/* An octal file mode such as 600 or 0640; no set-id or sticky bits. */
+mode_t	parse_mode(const char *what, const char *s);
+/* "A,B": two CPU numbers for bench pinning. */
+void	parse_cpu_pair(const char *what, const char *s, int cpu[2]);
+
+/* Names (names.c): every user gets their own. ----------------------------- */
+
+/*
+ * The private run directory ${XDG_RUNTIME_DIR:-/tmp}/ipclab-UID, made
+ * with mode 0700 when missing; refused (exit 1) if it is a symlink, not a
+ * directory, or not ours.  Returns a static string.
+ */
+const char *rundir(void);
+/* PATH inside the run directory, in BUF. */
+const char *rundir_path(char *buf, size_t len, const char *leaf);
+/* The default POSIX name "/ipclab-UID-WHAT", in BUF. */
+const char *default_posix_name(char *buf, size_t len, const char *what);
+/* A pid-unique POSIX name "/ipclab-UID-WHAT-PID", in BUF. */
+const char *private_posix_name(char *buf, size_t len, const char *what);
+
+/* The number in a /proc file such as /proc/sys/fs/pipe-max-size, or -1. */
+long long	proc_limit(const char *path);
+
+/* Cleanup (cleanup.c) ------------------------------------------------- */
+
+/*
+ * Catch SIGINT, SIGTERM and SIGHUP: the handler only records which one
+ * came, in ipclab_signal.  A blocked call then fails with EINTR; a busy
+ * loop never blocks, so every loop calls stop_if_signalled() once a turn
+ * (one load and a branch), which cleans up and dies of that signal.
+ */
+void	catch_termination(void);
+extern volatile sig_atomic_t ipclab_signal;
+/* Run the cleanup and die of the signal that came. */
+void	stop_now(void) __attribute__((noreturn));
+
+static inline void
+stop_if_signalled(void)
+{
+	if (ipclab_signal != 0)
+		stop_now();
+}
+
+/* Remove PATH (unlink) at exit and on a termination signal. */
+void	cleanup_unlink(const char *path);
+/* Call FN(ARG) at exit and on a termination signal. */
+void	cleanup_call(void (*fn)(void *), void *arg);
+/* Kill (SIGTERM) and reap child PID at exit or on a signal... */
+void	cleanup_child(pid_t pid);
+/* ...unless the program reaped it itself: forget it. */
+void	cleanup_child_reaped(pid_t pid);
+/* Run every registered cleanup now, once (for the process that made them). */
+void	cleanup_run(void);
+
+/* Describe a wait status: "exited with status 0", "killed by SIGPIPE". */
+const char *describe_status(int status, char *buf, size_t len);
+
+/* Bench support (bench.c) ----------------------------------------------- */
+
+struct bench {
+	const char	*mechanism;	/* "pipe", "fifo", "msgq-sysv" ... */
+	size_t		 size;		/* payload bytes per message */
+	long long	 count;		/* messages (or round trips) timed */
+	long long	 warmup;	/* untimed messages before them */
+	size_t		 chunk;		/* largest single transfer, if < size */
+	int		 cpu[2];	/* sender, receiver; -1 when unpinned */
+	int		 latency;	/* 1: ping-pong round trips */
+};
+
+/* Monotonic time in seconds. */
+double	now(void);
+/* Pin the calling process to CPU (no-op for -1); exit 1 on failure. */
+void	pin_to_cpu(int cpu);
+/* Default counts that keep a run near a second on a typical machine. */
+long long	bench_default_count(size_t size, int latency);
+/* The throughput line: seconds for count messages of size bytes. */
+void	bench_report_throughput(const struct bench *b, double seconds,
+	    const char *extra);
+/* The latency line from per-round-trip seconds (sorted in place). */
+void	bench_report_latency(const struct bench *b, double *rtt,
+	    size_t n, const char *extra);
+
+#endif /* IPCLAB_H */

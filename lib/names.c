@@ -1,0 +1,88 @@
+/*
+ * names.c - per-user default names and the private run directory.
+ *
+ * Two students on one lab server must never meet by accident: every
+ * default name carries the user's uid, and FIFOs and sockets live in a
+ * directory only its owner can enter.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipclab.h"
+
+const char *
+rundir(void)
+{
+	static char path[PATH_MAX];
+	const char *base = getenv("XDG_RUNTIME_DIR");
+	struct stat st;
+	int fd;
+
+	if (path[0] != '\0')
+		return path;
+	/* A relative or empty XDG_RUNTIME_DIR is ignored, as the spec says. */
+	if (base == NULL || base[0] != '/')
+		base = "/tmp";
+	if ((size_t)snprintf(path, sizeof(path), "%s/ipclab-%ld", base,
+	    (long)geteuid()) >= sizeof(path))
+		errx(1, "run directory under %s: path too long", base);
+	if (mkdir(path, 0700) == -1 && errno != EEXIST)
+		err(1, "mkdir %s", path);
+	/*
+	 * Whoever made it, check what is there now through a descriptor that
+	 * refuses a symlink, so nobody can swap the directory under us.
+	 */
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1) {
+		if (errno == ELOOP || errno == ENOTDIR)
+			errx(1, "%s is not a directory (a symlink or a file is "
+			    "there); refusing to use it", path);
+		err(1, "open %s", path);
+	}
+	if (fstat(fd, &st) == -1)
+		err(1, "fstat %s", path);
+	if (st.st_uid != geteuid())
+		errx(1, "%s belongs to uid %ld, not to you; refusing to use it",
+		    path, (long)st.st_uid);
+	/* Ours but too open (an old umask, a chmod): close it up again. */
+	if ((st.st_mode & 077) != 0 && fchmod(fd, 0700) == -1)
+		err(1, "chmod 700 %s", path);
+	if (close(fd) == -1)
+		err(1, "close %s", path);
+	return path;
+}
+
+const char *
+rundir_path(char *buf, size_t len, const char *leaf)
+{
+	const char *dir = rundir();
+
+	if ((size_t)snprintf(buf, len, "%s/%s", dir, leaf) >= len)
+		errx(1, "%s/%s: path too long", dir, leaf);
+	return buf;
+}
+
+const char *
+default_posix_name(char *buf, size_t len, const char *what)
+{
+	snprintf(buf, len, "/ipclab-%ld-%s", (long)geteuid(), what);
+	return buf;
+}
+
+const char *
+private_posix_name(char *buf, size_t len, const char *what)
+{
+	snprintf(buf, len, "/ipclab-%ld-%s-%ld", (long)geteuid(), what,
+	    (long)getpid());
+	return buf;
+}

@@ -1,0 +1,19 @@
+## tests/: one TAP script per program, run by automake's parallel harness.
+TEST_EXTENSIONS = .sh
+SH_LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) \
+	$(top_srcdir)/build-aux/tap-driver.sh
+SH_LOG_COMPILER = $(SHELL)
+AM_TESTS_ENVIRONMENT = \
+	top_builddir='$(abs_top_builddir)'; export top_builddir; \
+	top_srcdir='$(abs_top_srcdir)'; export top_srcdir;
+
+TESTS += \
+	%D%/connect2.sh \
+	%D%/ipc-pipe.sh \
+	%D%/manpages.sh
+
+EXTRA_DIST += \
+	%D%/bench.sh \
+	%D%/tap.sh \
+	%D%/tour.sh \
+	$(TESTS)

@@ -1,0 +1,184 @@
+# tap.sh - TAP helpers for ipclab's tests.  Source it first:
+#	. "${top_srcdir:-.}/tests/tap.sh"
+#
+# It gives each test script:
+#   - PATH with the freshly built programs first;
+#   - $SCRATCH, a private directory removed on exit, and XDG_RUNTIME_DIR
+#     inside it, so run directories and default objects stay in there;
+#   - $UNIQ, a string no other run (make -j check, another user) uses;
+#   - ok, not_ok, check, is, like, skip, skip_all, diag, done_testing;
+#   - run: a command with a time bound, its stdout, stderr and status kept;
+#   - bg and reap_bg: background programs, bounded and always reaped;
+#   - leftovers: our own processes still running.
+# shellcheck shell=sh
+
+set -u
+
+if [ -z "${top_builddir:-}" ]; then
+	echo "Bail out! run the tests through 'make check'"
+	exit 99
+fi
+for d in pipe fifo msgq shm sem socket flock signal; do
+	PATH="$top_builddir/$d:$PATH"
+done
+export PATH
+LC_ALL=C
+export LC_ALL
+
+SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-test.XXXXXX") || {
+	echo "Bail out! mktemp failed"
+	exit 99
+}
+UNIQ="t$$-$(basename "$SCRATCH" | sed 's/.*\.//')"
+XDG_RUNTIME_DIR="$SCRATCH/run"
+mkdir -m 700 "$XDG_RUNTIME_DIR"
+export XDG_RUNTIME_DIR
+# Every process a test starts carries this, so leftovers can be found.
+IPCLAB_TEST_TAG="$SCRATCH"
+export IPCLAB_TEST_TAG
+
+tap_n=0
+tap_bg=
+
+tap_cleanup() {
+	for p in $tap_bg; do
+		kill -KILL "$p" 2>/dev/null
+	done
+	rm -rf "$SCRATCH"
+}
+trap tap_cleanup EXIT
+trap 'exit 1' HUP INT TERM
+
+ok() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - $*"
+}
+
+not_ok() {
+	tap_n=$((tap_n + 1))
+	echo "not ok $tap_n - $*"
+}
+
+diag() {
+	printf '%s\n' "$@" | sed 's/^/# /'
+}
+
+# check DESC CMD...: ok when CMD succeeds.
+check() {
+	tap_desc=$1
+	shift
+	if "$@"; then
+		ok "$tap_desc"
+	else
+		not_ok "$tap_desc"
+	fi
+}
+
+# is GOT EXPECTED DESC
+is() {
+	if [ "$1" = "$2" ]; then
+		ok "$3"
+	else
+		not_ok "$3"
+		diag "expected: $2" "     got: $1"
+	fi
+}
+
+# like GOT PATTERN DESC: GOT matches the extended regular expression.
+like() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		ok "$3"
+	else
+		not_ok "$3"
+		diag "expected to match: $2" "got: $1"
+	fi
+}
+
+skip() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n # SKIP $*"
+}
+
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+done_testing() {
+	echo "1..$tap_n"
+}
+
+# run [-t SECONDS] CMD...: run CMD with its standard input from /dev/null
+# (unless redirected) and a time bound (default 30 s).  Sets $out, $err
+# and $rc; a command that overran the bound gets rc 124.
+run() {
+	tap_limit=30
+	if [ "$1" = -t ]; then
+		tap_limit=$2
+		shift 2
+	fi
+	timeout -k 2 "$tap_limit" "$@" >"$SCRATCH/.out" 2>"$SCRATCH/.err"
+	rc=$?
+	out=$(cat "$SCRATCH/.out")
+	err=$(cat "$SCRATCH/.err")
+}
+
+# usage_error DESC PROG ARG...: exit 2, nothing on stdout, and stderr
+# starting "PROG: " with the "Try 'PROG --help'" line after it.
+usage_error() {
+	tap_desc=$1
+	shift
+	run "$@" </dev/null
+	tap_first=$(printf '%s\n' "$err" | head -n 1)
+	tap_prog=$(basename "$1")
+	if [ "$rc" -eq 2 ] && [ -z "$out" ] &&
+	    case $tap_first in "$tap_prog: "*) true ;; *) false ;; esac; then
+		ok "usage error: $tap_desc"
+	else
+		not_ok "usage error: $tap_desc"
+		diag "rc=$rc" "stdout: $out" "stderr: $err"
+	fi
+}
+
+# bg CMD...: start CMD in the background, bounded to 60 s, with SIGINT and
+# SIGTERM at their defaults (a script's background jobs ignore SIGINT).
+# Sets $bg_pid.
+bg() {
+	timeout -k 2 60 env --default-signal=INT,TERM "$@" &
+	bg_pid=$!
+	tap_bg="$tap_bg $bg_pid"
+}
+
+# reap_bg PID: wait for it; sets $rc.
+reap_bg() {
+	wait "$1"
+	rc=$?
+}
+
+# wait_for SECONDS CMD...: poll until CMD succeeds; false if it never does.
+wait_for() {
+	tap_tries=$(($1 * 20))
+	shift
+	while ! "$@"; do
+		tap_tries=$((tap_tries - 1))
+		[ "$tap_tries" -gt 0 ] || return 1
+		sleep 0.05
+	done
+}
+
+# leftovers: pids of processes this test started that still run (the
+# test's own shells and tools aside).
+leftovers() {
+	for tap_p in /proc/[0-9]*; do
+		tap_pid=${tap_p#/proc/}
+		[ "$tap_pid" = "$$" ] && continue
+		read -r tap_comm <"$tap_p/comm" 2>/dev/null || continue
+		case $tap_comm in
+		sh | dash | bash | tr | grep) continue ;;
+		esac
+		if tr '\0' '\n' 2>/dev/null <"$tap_p/environ" |
+		    grep -qx "IPCLAB_TEST_TAG=$SCRATCH"; then
+			printf '%s(%s) ' "$tap_pid" "$tap_comm"
+		fi
+	done
+}
