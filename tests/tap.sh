@@ -29,6 +29,7 @@ SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/ipclab-test.XXXXXX") || {
 	echo "Bail out! mktemp failed"
 	exit 99
 }
+# shellcheck disable=SC2034 # for the scripts that source this
 UNIQ="t$$-$(basename "$SCRATCH" | sed 's/.*\.//')"
 XDG_RUNTIME_DIR="$SCRATCH/run"
 mkdir -m 700 "$XDG_RUNTIME_DIR"
