@@ -22,14 +22,12 @@
 
 /* Digits only: strtoll alone would accept " 12", "+12" and "-0". */
 static int
-all_digits(const char *s, size_t n)
+all_digits(const char *s)
 {
-	size_t i;
-
-	if (n == 0)
+	if (*s == '\0')
 		return 0;
-	for (i = 0; i < n; i++)
-		if (!isdigit((unsigned char)s[i]))
+	for (; *s != '\0'; s++)
+		if (!isdigit((unsigned char)*s))
 			return 0;
 	return 1;
 }
@@ -41,7 +39,7 @@ parse_count(const char *what, const char *s, long long min, long long max)
 	long long v;
 	char *end;
 
-	if (!all_digits(digits, strlen(digits)))
+	if (!all_digits(digits))
 		usage_error("%s: '%s' is not a whole number", what, s);
 	errno = 0;
 	v = strtoll(s, &end, 10);
@@ -128,7 +126,7 @@ parse_signal(const char *what, const char *s)
 	size_t i;
 	long long off;
 
-	if (all_digits(s, strlen(s)))
+	if (all_digits(s))
 		return (int)parse_count(what, s, 0, SIGRTMAX);
 	if (strncasecmp(name, "SIG", 3) == 0)
 		name += 3;
@@ -140,12 +138,12 @@ parse_signal(const char *what, const char *s)
 	if (strcasecmp(name, "RTMAX") == 0)
 		return SIGRTMAX;
 	if (strncasecmp(name, "RTMIN+", 6) == 0 &&
-	    all_digits(name + 6, strlen(name + 6))) {
+	    all_digits(name + 6)) {
 		off = parse_count(what, name + 6, 0, SIGRTMAX - SIGRTMIN);
 		return SIGRTMIN + (int)off;
 	}
 	if (strncasecmp(name, "RTMAX-", 6) == 0 &&
-	    all_digits(name + 6, strlen(name + 6))) {
+	    all_digits(name + 6)) {
 		off = parse_count(what, name + 6, 0, SIGRTMAX - SIGRTMIN);
 		return SIGRTMAX - (int)off;
 	}
