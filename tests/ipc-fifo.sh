@@ -1,0 +1,323 @@
+#!/bin/sh
+# ipc-fifo.sh - what a student would check by hand about ipc-fifo, with the
+# shell, mkfifo and cat as the other side wherever they can be.
+# shellcheck disable=SC2016 # sh -c '...' sh "$f": the path comes in as $1
+. "${top_srcdir:-.}/tests/tap.sh"
+
+rd=$XDG_RUNTIME_DIR/ipclab-$(id -u)
+
+# demo: the data waits in the kernel while the FIFO's size stays 0.
+run ipc-fifo demo
+is "$out" "size of the FIFO while 6 bytes wait in it: 0
+received string: 12345" "demo: size 0 while 6 bytes wait; the seed's 12345 arrives"
+is "$rc" 0 "demo exits 0"
+like "$err" '^\[parent [0-9]+\] mkfifo\(".*/fifo-demo-[0-9]+", 0600\)' \
+    "demo narrates the parent's mkfifo"
+like "$err" '\[writer [0-9]+\] open\(.*O_WRONLY\): waiting for a reader' \
+    "demo narrates the writer's waiting open"
+run ipc-fifo -q demo "hello, fifo"
+is "$out" "size of the FIFO while 12 bytes wait in it: 0
+received string: hello, fifo" "demo carries MESSAGE"
+is "$err" "" "-q silences the narration"
+is "$(ls -A "$rd")" "" "demo leaves nothing in the run directory"
+is "$(stat -c %a "$rd")" 700 "the run directory is private (0700)"
+
+# strace: the two processes share no descriptor; each opens the name.
+if command -v strace >/dev/null 2>&1 &&
+    strace -f -o /dev/null true 2>/dev/null; then
+	strace -ff -qq -e trace=open,openat -o "$SCRATCH/st" \
+	    ipc-fifo -q demo >/dev/null 2>&1
+	w=$(grep -l 'fifo-demo-[0-9]*", O_WRONLY' "$SCRATCH"/st.* | wc -l)
+	r=$(grep -l 'fifo-demo-[0-9]*", O_RDONLY' "$SCRATCH"/st.* | wc -l)
+	both=$(grep -l 'fifo-demo-[0-9]*", O_WRONLY' "$SCRATCH"/st.* |
+	    xargs grep -l 'fifo-demo-[0-9]*", O_RDONLY' | wc -l)
+	is "$w $r $both" "1 1 0" \
+	    "strace: one process opens the path to write, another to read"
+else
+	skip "strace cannot trace here"
+fi
+
+# make and rm: a FIFO, mode 600 by default, exactly -m MODE otherwise.
+f=$SCRATCH/made
+run ipc-fifo -q make "$f"
+is "$rc" 0 "make exits 0"
+is "$(stat -c %F:%a "$f")" "fifo:600" "make: a FIFO with mode 600"
+run ipc-fifo -q make "$f"
+is "$rc" 1 "make over an existing name: exit 1"
+like "$err" "^ipc-fifo: mkfifo $f: File exists" "... and says so"
+run sh -c 'umask 077; exec ipc-fifo -q make -m 644 "$1"' sh "$SCRATCH/m644"
+is "$(stat -c %a "$SCRATCH/m644")" 644 "make -m 644 gives 644 whatever the umask"
+run ipc-fifo -q rm "$f"
+is "$rc" 0 "rm exits 0"
+check "rm: the FIFO is gone" test ! -e "$f"
+run ipc-fifo rm "$f"
+is "$rc" 1 "rm of a missing FIFO: exit 1"
+like "$err" "^ipc-fifo: $f: No such file or directory" "... and says so"
+printf 'keep me\n' >"$SCRATCH/reg"
+run ipc-fifo rm "$SCRATCH/reg"
+is "$rc" 1 "rm refuses a regular file"
+like "$err" 'is a regular file, not a FIFO' "... and says what it is"
+is "$(cat "$SCRATCH/reg")" "keep me" "... which stays untouched"
+mkfifo "$SCRATCH/target"
+ln -s target "$SCRATCH/link"
+run ipc-fifo rm "$SCRATCH/link"
+is "$rc" 1 "rm refuses a symlink to a FIFO"
+check "... and both stay" test -p "$SCRATCH/target" -a -L "$SCRATCH/link"
+
+# read: the shell's "echo > FIFO" reaches it; end of file ends it.
+f=$SCRATCH/f1
+mkfifo "$f"
+bg ipc-fifo read "$f" >"$SCRATCH/out1" 2>"$SCRATCH/err1"
+pid=$bg_pid
+run -t 10 sh -c 'echo 12345 >"$1"' sh "$f"
+reap_bg "$pid"
+is "$rc" 0 "read exits 0 once the writer has closed"
+is "$(cat "$SCRATCH/out1")" 12345 "echo 12345 > FIFO reaches ipc-fifo read"
+like "$(cat "$SCRATCH/err1")" "open\\(\"$f\", O_RDONLY\\): waiting for a writer to open" \
+    "read narrates its waiting open"
+like "$(cat "$SCRATCH/err1")" "read\\([0-9]+\\) -> 0: end of file" \
+    "read narrates the end of file"
+
+# write: cat reads it, a line per MESSAGE.
+bg ipc-fifo -q write "$f" one "two words"
+pid=$bg_pid
+run -t 10 cat "$f"
+is "$out" "one
+two words" "cat reads what ipc-fifo write sends, a line per MESSAGE"
+reap_bg "$pid"
+is "$rc" 0 "write exits 0"
+
+# read and write make a missing FIFO, mode 600 or -m.
+f=$SCRATCH/new
+bg ipc-fifo -q write "$f" hello
+pid=$bg_pid
+check "write makes a missing FIFO" wait_for 5 test -p "$f"
+is "$(stat -c %a "$f")" 600 "... with mode 600"
+run -t 10 ipc-fifo -q read "$f"
+is "$out" hello "ipc-fifo write reaches ipc-fifo read"
+reap_bg "$pid"
+f=$SCRATCH/new640
+bg ipc-fifo -q read -m 640 "$f" >"$SCRATCH/out2"
+pid=$bg_pid
+check "read makes a missing FIFO" wait_for 5 test -p "$f"
+is "$(stat -c %a "$f")" 640 "... with the mode -m gives"
+printf 'from stdin\nno newline' >"$SCRATCH/in2"
+run -t 10 ipc-fifo -q write "$f" <"$SCRATCH/in2"
+reap_bg "$pid"
+check "write copies stdin, a last line without newline too" \
+    cmp -s "$SCRATCH/in2" "$SCRATCH/out2"
+
+# Much more than the FIFO holds, through write's stdin.
+seq 1 200000 >"$SCRATCH/seq"
+bg ipc-fifo -q read "$f" >"$SCRATCH/seq.out"
+pid=$bg_pid
+run -t 30 ipc-fifo -q write "$f" <"$SCRATCH/seq"
+is "$rc" 0 "write of 1.2 MB from stdin exits 0"
+reap_bg "$pid"
+check "... and every byte arrives, in order" cmp -s "$SCRATCH/seq" "$SCRATCH/seq.out"
+
+# --nonblock: no reader, no waiting: ENXIO, explained.
+f=$SCRATCH/nb
+mkfifo "$f"
+run -t 10 ipc-fifo write --nonblock "$f" hi
+is "$rc" 1 "write --nonblock with no reader: exit 1, at once"
+like "$err" 'no process has the FIFO open for reading \(ENXIO\)' "... saying why"
+bg ipc-fifo -q read "$f" >"$SCRATCH/out3"
+pid=$bg_pid
+# A reader waiting in open() counts: retry until it has got there.
+nb_write() {
+	ipc-fifo -q write --nonblock "$f" hi 2>/dev/null
+}
+check "write --nonblock succeeds once a reader is there" wait_for 5 nb_write
+reap_bg "$pid"
+is "$(cat "$SCRATCH/out3")" hi "... and the line arrives"
+
+# A writer whose reader leaves gets EPIPE, and says so.
+bg head -n 1 "$f"
+pid=$bg_pid
+run -t 10 sh -c 'yes | ipc-fifo -q write "$1"' sh "$f"
+is "$rc" 1 "write when the reader leaves: exit 1"
+like "$err" 'every reader has closed the FIFO' "... naming the cause"
+reap_bg "$pid"
+
+# Nothing but a FIFO, and never through a symlink.
+for cmd in read write; do
+	run -t 10 ipc-fifo -q $cmd "$SCRATCH/reg"
+	is "$rc" 1 "$cmd refuses a regular file, at once"
+	like "$err" "^ipc-fifo: $SCRATCH/reg is a regular file, not a FIFO" \
+	    "... saying what it is"
+	run -t 10 ipc-fifo -q $cmd "$SCRATCH/link"
+	is "$rc" 1 "$cmd refuses a symlink to a FIFO, at once"
+	like "$err" 'is a symbolic link' "... saying so"
+	run -t 10 ipc-fifo -q $cmd "$SCRATCH"
+	like "$err" 'is a directory, not a FIFO' "$cmd refuses a directory"
+done
+is "$(cat "$SCRATCH/reg")" "keep me" "the regular file is untouched"
+ln -s reg "$SCRATCH/reglink"
+run -t 10 ipc-fifo -q write "$SCRATCH/reglink" x
+is "$(cat "$SCRATCH/reg")" "keep me" "write through a symlink to a file changes nothing"
+
+# read --follow: writer after writer, never end of file in between.
+f=$SCRATCH/follow
+bg ipc-fifo -q read --follow "$f" >"$SCRATCH/fout"
+pid=$bg_pid
+check "read --follow makes its FIFO" wait_for 5 test -p "$f"
+run -t 10 sh -c 'echo first >"$1"' sh "$f"
+run -t 10 ipc-fifo -q write "$f" second
+printf 'third\n' >"$SCRATCH/third"
+run -t 10 sh -c 'cat "$2" >"$1"' sh "$f" "$SCRATCH/third"
+check "three writers in turn all reach one reader" \
+    wait_for 10 test "$(cat "$SCRATCH/fout")" = "first
+second
+third"
+
+check "the reader is still following" kill -0 "$pid"
+kill -TERM "$pid"
+reap_bg "$pid"
+is "$rc" 143 "SIGTERM ends read --follow, dying of the signal"
+
+# Four writers at once, 2000 lines of 1000 bytes each: a line never mixes
+# with another's.  Lines of 1000 bytes do not line up with the kernel's
+# pages, and the slow consumer keeps the FIFO full, so writes that ignored
+# PIPE_BUF would be split and interleaved.
+f=$SCRATCH/many
+awk 'BEGIN { s = sprintf("%999s", ""); gsub(/ /, "A", s);
+    for (i = 0; i < 2000; i++) print s }' >"$SCRATCH/A"
+bg sh -c 'ipc-fifo -q read --follow "$1" | { sleep 1; cat; } >"$2"' \
+    sh "$f" "$SCRATCH/many.out"
+pid=$bg_pid
+wait_for 5 test -p "$f"
+pids=
+for l in A B C D; do
+	[ "$l" = A ] || tr A "$l" <"$SCRATCH/A" >"$SCRATCH/$l"
+	# The redirection inside: a background job's stdin is /dev/null.
+	bg sh -c 'exec ipc-fifo -q write "$1" <"$2"' sh "$f" "$SCRATCH/$l"
+	pids="$pids $bg_pid"
+done
+for p in $pids; do
+	reap_bg "$p"
+done
+check "8000 lines arrive" \
+    wait_for 20 test "$(wc -l <"$SCRATCH/many.out")" -eq 8000
+bad=$(awk '!/^(A+|B+|C+|D+)$/ || length($0) != 999' "$SCRATCH/many.out" |
+    wc -l)
+is "$bad" 0 "four writers at once: no line is torn or mixed"
+kill -TERM "$pid"
+reap_bg "$pid"
+
+bg ipc-fifo -q read --follow "$f"
+pid=$bg_pid
+run -t 10 ipc-fifo -q write "$f" x
+kill -INT "$pid"
+reap_bg "$pid"
+is "$rc" 130 "SIGINT ends read --follow"
+
+# A FIFO removed under read --follow: it notices, and ends.
+bg ipc-fifo -q read --follow "$f" >"$SCRATCH/gone" 2>"$SCRATCH/gone.err"
+pid=$bg_pid
+run -t 10 ipc-fifo -q write "$f" last
+check "the line arrives before the FIFO goes" \
+    wait_for 5 grep -q last "$SCRATCH/gone"
+run ipc-fifo -q rm "$f"
+reap_bg "$pid"
+is "$rc" 1 "read --follow ends with exit 1 when its FIFO is removed"
+like "$(cat "$SCRATCH/gone.err")" "$f was removed or replaced" "... and says so"
+
+# Signals while an open waits for the other side.
+f=$SCRATCH/waiting
+bg ipc-fifo -q read "$f"
+pid=$bg_pid
+wait_for 5 test -p "$f"
+sleep 0.2
+kill -INT "$pid"
+reap_bg "$pid"
+is "$rc" 130 "SIGINT ends a read waiting for a writer"
+bg ipc-fifo -q write "$f" never
+pid=$bg_pid
+sleep 0.2
+kill -TERM "$pid"
+reap_bg "$pid"
+is "$rc" 143 "SIGTERM ends a write waiting for a reader"
+check "the FIFO they share stays, as a shared object should" test -p "$f"
+
+# bench: one key=value line, and no FIFO left behind.
+run ipc-fifo -q bench -n 200
+like "$out" '^mechanism=fifo size=65536 count=200 seconds=[0-9.]+ mib_per_s=[0-9.]+ msgs_per_s=[0-9]+$' \
+    "bench prints its throughput line"
+run ipc-fifo -q bench -n 500 -s 1K
+like "$out" '^mechanism=fifo size=1024 count=500 ' "bench -s 1K is 1024 bytes"
+run ipc-fifo -q bench --latency -n 300 -s 64
+like "$out" '^mechanism=fifo size=64 count=300 rtt_p50_us=[0-9.]+ rtt_p99_us=[0-9.]+$' \
+    "bench --latency prints median and p99"
+run ipc-fifo -q bench --latency -n 100 --cpu 0,0
+like "$out" ' cpu=0,0$' "bench --cpu reports the pinning"
+for cpus in 0,1000 1000,0; do
+	for lat in "" --latency; do
+		run -t 20 ipc-fifo -q bench -n 10 $lat --cpu $cpus
+		is "$rc" 1 "bench $lat --cpu $cpus: exit 1, no hang"
+	done
+done
+like "$err" '^ipc-fifo: cannot pin to CPU 1000' "... saying why"
+bg ipc-fifo -q bench -n 100000000
+pid=$bg_pid
+sleep 0.3
+kill -HUP "$pid"
+reap_bg "$pid"
+is "$rc" 129 "SIGHUP ends a long bench"
+is "$(ls -A "$rd")" "" "bench leaves no FIFO in the run directory"
+
+# Help and version.
+run ipc-fifo --help
+like "$out" '^Usage: ipc-fifo \[OPTION\.\.\.\] COMMAND' "--help prints usage on stdout"
+is "$rc" 0 "--help exits 0"
+run ipc-fifo write --help
+like "$out" '^Usage: ipc-fifo write PATH' "COMMAND --help shows that command"
+like "$out" '--nonblock' "... with its options"
+run ipc-fifo --version
+like "$out" '^ipc-fifo \(ipclab\) [0-9]' "--version"
+
+# Usage errors: exit 2, nothing on stdout, nothing made.
+x=$SCRATCH/x
+usage_error "no command" ipc-fifo
+usage_error "unknown command" ipc-fifo frobnicate
+usage_error "make without PATH" ipc-fifo make
+usage_error "make with two PATHs" ipc-fifo make "$x" "$x.2"
+usage_error "read without PATH" ipc-fifo read
+usage_error "read with two PATHs" ipc-fifo read "$x" "$x.2"
+usage_error "write without PATH" ipc-fifo write
+usage_error "rm without PATH" ipc-fifo rm
+usage_error "mode not octal" ipc-fifo make "$x" -m 999
+usage_error "mode with set-id bits" ipc-fifo make "$x" -m 4755
+usage_error "mode missing" ipc-fifo make "$x" -m
+usage_error "--follow for write" ipc-fifo write "$x" --follow
+usage_error "--nonblock for read" ipc-fifo read "$x" --nonblock
+usage_error "-m for rm" ipc-fifo rm "$x" -m 600
+usage_error "demo with two MESSAGEs" ipc-fifo demo a b
+usage_error "demo MESSAGE longer than PIPE_BUF" ipc-fifo demo \
+    "$(head -c 4096 /dev/zero | tr '\0' m)"
+usage_error "bench with an argument" ipc-fifo bench now
+usage_error "bench size with a bad suffix" ipc-fifo bench -s 5Q
+usage_error "bench count zero" ipc-fifo bench -n 0
+check "usage errors make nothing" test ! -e "$x" -a ! -e "$x.2"
+
+# Output errors are failures, not silence.
+if [ -w /dev/full ]; then
+	timeout 10 ipc-fifo -q demo >/dev/full 2>"$SCRATCH/full.err"
+	is "$?" 1 "demo to a full stdout: exit 1"
+	f=$SCRATCH/full
+	bg ipc-fifo -q write "$f" "to a full disk"
+	pid=$bg_pid
+	wait_for 5 test -p "$f"
+	timeout 10 ipc-fifo -q read "$f" >/dev/full 2>"$SCRATCH/full.err"
+	is "$?" 1 "read to a full stdout: exit 1"
+	like "$(cat "$SCRATCH/full.err")" 'write error' "... with a message"
+	reap_bg "$pid"
+else
+	skip "no /dev/full"
+	skip "no /dev/full"
+	skip "no /dev/full"
+fi
+
+left=$(leftovers)
+is "$left" "" "nothing of ours is left running"
+done_testing
