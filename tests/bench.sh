@@ -18,7 +18,8 @@ field() {
 }
 
 # One line per mechanism: name, then the command that benches it.
-mechanisms='pipe|ipc-pipe bench'
+mechanisms='pipe|ipc-pipe bench
+fifo|ipc-fifo bench'
 
 table=
 printf '%s\n' "$mechanisms" | {

@@ -110,7 +110,7 @@ done_testing() {
 }
 
 # run [-t SECONDS] CMD...: run CMD with its standard input from /dev/null
-# (unless redirected) and a time bound (default 30 s).  Sets $out, $err
+# (inherited: redirect it on the call) and a time bound (default 30 s).  Sets $out, $err
 # and $rc; a command that overran the bound gets rc 124.
 run() {
 	tap_limit=30
