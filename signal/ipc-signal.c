@@ -905,8 +905,10 @@ static int
 cmd_supervise(struct opts *o, int argc, char **argv)
 {
 	static const struct timespec zero = { 0, 0 };
+	static const int stops[] = { SIGHUP, SIGINT, SIGTERM };
 	static struct supervisor s;
 	char name[32], who[160];
+	struct sigaction old;
 	struct timespec ts;
 	double t, end = 0;
 	siginfo_t si;
@@ -943,23 +945,35 @@ cmd_supervise(struct opts *o, int argc, char **argv)
 	sigaddset(&set, SIGRTMIN);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGCONT);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
+	for (i = 0; i < 3; i++) {
+		if (sigaction(stops[i], NULL, &old) == -1)
+			err(1, "sigaction");
+		/*
+		 * Ignored when we started (nohup, a script's background job):
+		 * keep it so.  A blocked signal is queued even if ignored, so
+		 * we must leave it out of the set, not just out of our mind.
+		 */
+		if (!(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_IGN) {
+			say("%s was ignored when we started: it will not stop "
+			    "us", signal_name(stops[i], name, sizeof(name)));
+			continue;
+		}
+		sigaddset(&set, stops[i]);
+	}
 	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
 		err(1, "sigprocmask");
 	/* One that came before the mask was set ends us, as anywhere else. */
 	stop_if_signalled();
-	say("sigprocmask(SIG_BLOCK, {RTMIN, CHLD, CONT, INT, TERM, HUP}): "
-	    "they wait for sigtimedwait()");
+	say("sigprocmask(SIG_BLOCK, {RTMIN, CHLD, CONT, HUP, INT, TERM}): "
+	    "they wait as pending for sigtimedwait()");
 	cleanup_call(cleanup_workers, &s);
 
 	s.t0 = now();
 	if (o->run > 0)
 		end = s.t0 + o->run;
-	log_event(&s, "supervisor %ld: %d workers, a heartbeat (SIGRTMIN) "
-	    "every %g s, timeout %g s", (long)s.self, s.n, s.interval,
-	    s.timeout);
+	log_event(&s, "supervisor %ld: %d worker%s, a heartbeat (SIGRTMIN) "
+	    "every %g s, timeout %g s", (long)s.self, s.n, s.n == 1 ? "" : "s",
+	    s.interval, s.timeout);
 	for (i = 0; i < s.n; i++) {
 		start_worker(&s, i);
 		log_event(&s, "worker %d started: pid %ld", i + 1,
@@ -1017,8 +1031,8 @@ cmd_supervise(struct opts *o, int argc, char **argv)
 	t = now() - s.t0;
 	for (sig = 0, i = 0; i < s.n; i++)
 		sig += (int)s.w[i].restarts;
-	printf("summary: %.2f s, %d workers, %d restart%s\n", t, s.n, sig,
-	    sig == 1 ? "" : "s");
+	printf("summary: %.2f s, %d worker%s, %d restart%s\n", t, s.n,
+	    s.n == 1 ? "" : "s", sig, sig == 1 ? "" : "s");
 	for (i = 0; i < s.n; i++)
 		printf("worker %d: %lld restart%s\n", i + 1, s.w[i].restarts,
 		    s.w[i].restarts == 1 ? "" : "s");

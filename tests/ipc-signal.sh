@@ -223,6 +223,22 @@ for sig in INT HUP; do
 	like "$(cat "$SCRATCH/s$sig.out")" 'worker 1: 0 restarts' "... after the summary"
 done
 
+# Ignored on entry (nohup): SIGHUP does not stop supervise, --run does.
+if env --ignore-signal=HUP true 2>/dev/null; then
+	bg env --ignore-signal=HUP ipc-signal -q supervise -w 1 --interval 0.2 \
+	    --run 1.5 >"$SCRATCH/sn.out" 2>&1
+	s3=$bg_pid
+	wait_lines "$SCRATCH/sn.out" 2
+	sup=$(sed -n 's/^t=[0-9.]* supervisor \([0-9]*\):.*/\1/p' "$SCRATCH/sn.out")
+	kill -HUP "$sup"
+	reap_bg "$s3"
+	is "$rc" 0 "SIGHUP ignored on entry (nohup): supervise keeps it ignored"
+	like "$(cat "$SCRATCH/sn.out")" '--run 1.5 s is over' "... and ends when --run is over"
+else
+	skip "env has no --ignore-signal"
+	skip "env has no --ignore-signal"
+fi
+
 # bench: one key=value line.
 run ipc-signal -q bench -n 300
 like "$out" '^mechanism=signal size=4 count=300 rtt_p50_us=[0-9.]+ rtt_p99_us=[0-9.]+$' \
