@@ -507,9 +507,13 @@ cmd_demo(struct opts *o, int argc, char **argv)
 		err(1, "sigprocmask");
 	if (close(go[0]) == -1)
 		err(1, "close");
+	/* A receiver that dies early must not take us with it: EPIPE will do. */
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		err(1, "signal SIGPIPE");
 
 	memset(&value, 0, sizeof(value));
 	for (i = 1; i <= count; i++) {
+		stop_if_signalled();
 		value.sival_int = (int)i;
 		if (sigqueue(pid, SIGUSR1, value) == -1)
 			err(1, "sigqueue(%ld, SIGUSR1, %lld)", (long)pid, i);
@@ -518,6 +522,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 	say("sigqueue(%ld, SIGUSR1, 1..%lld): %lld times, each -> 0",
 	    (long)pid, count, count);
 	for (i = 1; i <= count; i++) {
+		stop_if_signalled();
 		value.sival_int = (int)i;
 		if (sigqueue(pid, SIGRTMIN, value) == -1) {
 			/* Each queued signal counts against a per-user limit. */
@@ -538,7 +543,9 @@ cmd_demo(struct opts *o, int argc, char **argv)
 	    sent.realtime);
 	/* Flush before the receiver prints, so the lines come in order. */
 	close_stdout();
-	if (write(go[1], &sent, sizeof(sent)) != (ssize_t)sizeof(sent))
+	/* waitpid() below tells how a receiver that is gone (EPIPE) ended. */
+	if (write(go[1], &sent, sizeof(sent)) != (ssize_t)sizeof(sent) &&
+	    errno != EPIPE)
 		err(1, "write(go)");
 	if (close(go[1]) == -1)
 		err(1, "close");
@@ -551,6 +558,8 @@ cmd_demo(struct opts *o, int argc, char **argv)
 	cleanup_child_reaped(pid);
 	say("waitpid(%ld) -> the receiver %s", (long)pid,
 	    describe_status(status, how, sizeof(how)));
+	/* A signal to the whole process group ended both of us. */
+	stop_if_signalled();
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		errx(1, "the receiver %s", how);
 	return 0;
@@ -1091,6 +1100,8 @@ cmd_bench(struct opts *o, int argc, char **argv)
 	if (pid == 0) {
 		pin_to_cpu(b.cpu[1]);
 		for (;;) {
+			/* A flag set while we ran: the wait may never fail. */
+			stop_if_signalled();
 			sig = sigtimedwait(&ping, &si, &patience);
 			if (sig == -1) {
 				if (errno != EAGAIN && errno != EINTR)
@@ -1111,6 +1122,7 @@ cmd_bench(struct opts *o, int argc, char **argv)
 	pin_to_cpu(b.cpu[0]);
 	memset(&value, 0, sizeof(value));
 	for (i = 0; i < total; i++) {
+		stop_if_signalled();
 		value.sival_int = (int)i;
 		t0 = now();
 		if (sigqueue(pid, SIGRTMIN, value) == -1)
@@ -1120,8 +1132,11 @@ cmd_bench(struct opts *o, int argc, char **argv)
 				err(1, "sigwaitinfo");
 			stop_if_signalled();
 		}
-		if (sig == SIGCHLD)
+		if (sig == SIGCHLD) {
+			/* Ctrl-C reaches the child too: then we die of it as well. */
+			stop_if_signalled();
 			errx(1, "the echo child ended early");
+		}
 		if (si.si_value.sival_int != (int)i)
 			errx(1, "round trip %lld came back as %d", i,
 			    si.si_value.sival_int);
@@ -1137,6 +1152,7 @@ cmd_bench(struct opts *o, int argc, char **argv)
 		stop_if_signalled();
 	}
 	cleanup_child_reaped(pid);
+	stop_if_signalled();
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		errx(1, "the echo child did not end well");
 	bench_report_latency(&b, rtt, (size_t)b.count, NULL);
