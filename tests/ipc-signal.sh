@@ -67,6 +67,18 @@ is "$(printf '%s\n' "$out" | grep -c '^received SIGRTMIN+0')" 7 "demo -n 7: seve
 is "$(printf '%s\n' "$out" | grep -c '^received SIGUSR1')" 1 "demo -n 7: one SIGUSR1 arrives"
 is "$err" "" "-q silences the narration"
 
+# The queue has a per-user limit; the demo shows the refusal and goes on.
+# (Other processes of the same user may hold some of it: no exact count.)
+if command -v bash >/dev/null 2>&1; then
+	run bash -c 'ulimit -i 5 && exec ipc-signal -q demo -n 10'
+	is "$rc" 0 "demo under ulimit -i 5 exits 0"
+	like "$out" 'SIGRTMIN\+0: the kernel refused the other [0-9]+ \(the RLIMIT_SIGPENDING limit\)' \
+	    "... and says the kernel refused the rest"
+else
+	skip "no bash for ulimit -i"
+	skip "no bash for ulimit -i"
+fi
+
 # catch and send, with the shell's own kill as a peer.
 bg ipc-signal catch >"$SCRATCH/c1.out" 2>"$SCRATCH/c1.err"
 c1=$bg_pid
