@@ -51,9 +51,9 @@ struct opts {
 	long long	 workers;	/* supervise */
 	double		 interval;	/* supervise: seconds between beats */
 	double		 timeout;	/* supervise: silence that means dead */
-	double		 run;		/* supervise: seconds to run; 0: until told */
-	long long	 hang;		/* supervise: worker that hangs; 0: none */
-	double		 hang_after;	/* supervise: ...after this many seconds */
+	double		 run;		/* supervise: seconds; 0: until told */
+	long long	 hang;		/* supervise: worker that hangs, or 0 */
+	double		 hang_after;	/* supervise: ...after these seconds */
 	int		 cpu[2];	/* bench: sender, echo CPUs */
 };
 
@@ -161,8 +161,8 @@ catchable_signal(const char *s)
 		usage_error("SIGNAL: %s cannot be caught, blocked or ignored: "
 		    "the kernel never lets a process refuse it", s);
 	if (sig > SIGSYS && sig < SIGRTMIN)
-		usage_error("SIGNAL: signal %d is kept by the C library for its "
-		    "threads; real-time signals start at RTMIN (%d)", sig,
+		usage_error("SIGNAL: signal %d is kept by the C library for "
+		    "its threads; real-time signals start at RTMIN (%d)", sig,
 		    SIGRTMIN);
 	return sig;
 }
@@ -199,7 +199,9 @@ on_signal(int sig, siginfo_t *si, void *context)
 static int
 cmd_catch(struct opts *o, int argc, char **argv)
 {
-	static const char *const fallback[] = { "USR1", "USR2", "HUP", "RTMIN" };
+	static const char *const fallback[] = {
+		"USR1", "USR2", "HUP", "RTMIN"
+	};
 	const char *const *names = (const char *const *)argv;
 	int sigs[MAX_CATCH + 2], nsigs = 0, fd[2], flags, i, j;
 	char name[32], who[160];
@@ -255,12 +257,12 @@ cmd_catch(struct opts *o, int argc, char **argv)
 		signal_name(sigs[i], name, sizeof(name));
 		if (sigaction(sigs[i], &sa, &old) == -1)
 			err(1, "sigaction %s", name);
-		/* Dispositions survive exec: a script's background job ignores SIGINT. */
+		/* Ignoring survives exec, as in a script's background job. */
 		if (!(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_IGN)
-			say("%s was ignored when we started; catching it anyway",
-			    name);
+			say("%s was ignored when we started; catching it "
+			    "anyway", name);
 	}
-	/* The signal mask survives fork and exec too: make sure ours are open. */
+	/* The mask survives fork and exec too: make sure ours are open. */
 	if (sigprocmask(SIG_UNBLOCK, &sa.sa_mask, NULL) == -1)
 		err(1, "sigprocmask");
 	say("sigaction(SA_SIGINFO) for each of them; waiting in read()");
@@ -285,8 +287,8 @@ cmd_catch(struct opts *o, int argc, char **argv)
 		printf("%s %s\n", signal_name(si.si_signo, name, sizeof(name)),
 		    describe_sender(&si, who, sizeof(who)));
 		if (catch_dropped) {
-			printf("(some signals came while the self-pipe was full "
-			    "and are not shown)\n");
+			printf("(some signals came while the self-pipe was "
+			    "full and are not shown)\n");
 			catch_dropped = 0;
 		}
 		close_stdout();
@@ -355,7 +357,8 @@ cmd_send(struct opts *o, int argc, char **argv)
 		case EPERM:
 			errx(1, "%s: %s (you may signal a process only if "
 			    "your real or effective uid is its real or saved "
-			    "uid, or you have CAP_KILL)", what, strerror(EPERM));
+			    "uid, or you have CAP_KILL)", what,
+			    strerror(EPERM));
 		case EAGAIN:
 			errx(1, "%s: %s (your user already has as many "
 			    "signals queued as RLIMIT_SIGPENDING allows, "
@@ -447,7 +450,8 @@ demo_receive(int go, long long count)
 	    disorder == 0 ? "in order" : "OUT OF ORDER");
 	if (sent.realtime < count)
 		printf("%s: the kernel refused the other %lld (the "
-		    "RLIMIT_SIGPENDING limit)\n", rtname, count - sent.realtime);
+		    "RLIMIT_SIGPENDING limit)\n", rtname,
+		    count - sent.realtime);
 	close_stdout();
 	if (usr1 != (sent.standard > 0) || rt != sent.realtime || disorder)
 		errx(1, "the signals did not arrive as the kernel promises");
@@ -507,7 +511,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 		err(1, "sigprocmask");
 	if (close(go[0]) == -1)
 		err(1, "close");
-	/* A receiver that dies early must not take us with it: EPIPE will do. */
+	/* A receiver that dies early must not take us along: EPIPE will do. */
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		err(1, "signal SIGPIPE");
 
@@ -525,7 +529,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 		stop_if_signalled();
 		value.sival_int = (int)i;
 		if (sigqueue(pid, SIGRTMIN, value) == -1) {
-			/* Each queued signal counts against a per-user limit. */
+			/* Each queued signal counts against a user limit. */
 			if (errno != EAGAIN)
 				err(1, "sigqueue(%ld, %s, %lld)", (long)pid,
 				    rtname, i);
@@ -644,7 +648,7 @@ worker_main(const struct supervisor *s, int number, double hang_after)
 	    number, s->interval);
 	for (;;) {
 		stop_if_signalled();
-		/* Orphaned (our supervisor was SIGKILLed): leave, do not linger. */
+		/* Orphaned (the supervisor was SIGKILLed): do not linger. */
 		if (getppid() != s->self) {
 			say("my supervisor is gone; exiting");
 			_exit(0);
@@ -871,7 +875,7 @@ check_workers(struct supervisor *s, double t)
 			    (long)w->pid);
 		} else if (w->pid > 0 && !w->killed &&
 		    t - w->last_beat > s->timeout) {
-			/* A hung process may ignore SIGTERM; SIGKILL it cannot. */
+			/* A hung process may ignore SIGTERM, not SIGKILL. */
 			log_event(s, "worker %d (pid %ld) silent for %.2f s "
 			    "(timeout %g s): SIGKILL", i + 1, (long)w->pid,
 			    t - w->last_beat, s->timeout);
@@ -1007,7 +1011,7 @@ cmd_supervise(struct opts *o, int argc, char **argv)
 			} else if (sig == SIGCHLD) {
 				reap_workers(&s);
 			} else if (sig == SIGCONT) {
-				/* We were stopped: nobody could beat meanwhile. */
+				/* We were stopped: beats may be missing. */
 				say("continued after a stop: silence counts "
 				    "from now");
 				for (i = 0; i < s.n; i++)
@@ -1133,7 +1137,7 @@ cmd_bench(struct opts *o, int argc, char **argv)
 			stop_if_signalled();
 		}
 		if (sig == SIGCHLD) {
-			/* Ctrl-C reaches the child too: then we die of it as well. */
+			/* Ctrl-C reaches the child too: then we die of it. */
 			stop_if_signalled();
 			errx(1, "the echo child ended early");
 		}
