@@ -1086,8 +1086,6 @@ cmd_bench(struct opts *o, int argc, char **argv)
 	total = b.warmup + b.count;
 	if (total > INT_MAX)
 		usage_error("-n: at most %d round trips", INT_MAX - 10);
-	if ((rtt = malloc((size_t)b.count * sizeof(*rtt))) == NULL)
-		err(1, "malloc");
 	say("%lld round trips of SIGRTMIN after %lld to warm up", b.count,
 	    b.warmup);
 
@@ -1123,6 +1121,9 @@ cmd_bench(struct opts *o, int argc, char **argv)
 		}
 	}
 	cleanup_child(pid);
+	/* Only the parent keeps times. */
+	if ((rtt = malloc((size_t)b.count * sizeof(*rtt))) == NULL)
+		err(1, "malloc");
 	pin_to_cpu(b.cpu[0]);
 	memset(&value, 0, sizeof(value));
 	for (i = 0; i < total; i++) {
