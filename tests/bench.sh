@@ -17,22 +17,31 @@ field() {
 	printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
 }
 
-# One line per mechanism: name, then the command that benches it.
-mechanisms='pipe|ipc-pipe bench
-fifo|ipc-fifo bench'
+# One line per mechanism: name, the command that benches it, and what it
+# measures: "tl" throughput and latency, "l" latency only (signals carry
+# no payload to stream).
+mechanisms='pipe|ipc-pipe bench|tl
+fifo|ipc-fifo bench|tl
+signal|ipc-signal bench|l'
 
 table=
 printf '%s\n' "$mechanisms" | {
-	while IFS='|' read -r name cmd; do
+	while IFS='|' read -r name cmd modes; do
 		# shellcheck disable=SC2086 # the command is words on purpose
 		set -- $cmd
 		command -v "$1" >/dev/null 2>&1 || continue
-		small=$("$@" -q -s 64) || exit 1
-		large=$("$@" -q -s 64K) || exit 1
-		rtt=$("$@" -q --latency -s 64) || exit 1
-		printf '%s\n%s\n%s\n' "$small" "$large" "$rtt" >>"$log"
-		table="$table$name $(field "$small" mib_per_s) \
-$(field "$large" mib_per_s) $(field "$rtt" rtt_p50_us) \
+		small='' large=''
+		if [ "$modes" = tl ]; then
+			small=$("$@" -q -s 64) || exit 1
+			large=$("$@" -q -s 64K) || exit 1
+			rtt=$("$@" -q --latency -s 64) || exit 1
+			printf '%s\n%s\n' "$small" "$large" >>"$log"
+		else
+			rtt=$("$@" -q --latency) || exit 1
+		fi
+		printf '%s\n' "$rtt" >>"$log"
+		table="$table$name $(field "$small" mib_per_s | grep . || echo -) \
+$(field "$large" mib_per_s | grep . || echo -) $(field "$rtt" rtt_p50_us) \
 $(field "$rtt" rtt_p99_us)
 "
 	done
@@ -42,8 +51,8 @@ $(field "$rtt" rtt_p99_us)
 	    $1, $2, $3, $4, $5 }'
 	printf '\nThroughput at 64 KiB (one # = 2%% of the fastest):\n'
 	printf '%s' "$table" | awk '
-	    { name[NR] = $1; v[NR] = $3; if ($3 > max) max = $3 }
-	    END { for (i = 1; i <= NR; i++) {
+	    NF && $3 != "-" { n++; name[n] = $1; v[n] = $3; if ($3 > max) max = $3 }
+	    END { for (i = 1; i <= n; i++) {
 		n = max > 0 ? int(v[i] / max * 50 + 0.5) : 0
 		bar = ""; for (j = 0; j < n; j++) bar = bar "#"
 		printf "%-12s %-50s %s\n", name[i], bar, v[i] } }'
