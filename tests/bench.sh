@@ -53,8 +53,8 @@ $(field "$rtt" rtt_p99_us)
 	printf '%s' "$table" | awk '
 	    NF && $3 != "-" { n++; name[n] = $1; v[n] = $3; if ($3 > max) max = $3 }
 	    END { for (i = 1; i <= n; i++) {
-		n = max > 0 ? int(v[i] / max * 50 + 0.5) : 0
-		bar = ""; for (j = 0; j < n; j++) bar = bar "#"
+		w = max > 0 ? int(v[i] / max * 50 + 0.5) : 0
+		bar = ""; for (j = 0; j < w; j++) bar = bar "#"
 		printf "%-12s %-50s %s\n", name[i], bar, v[i] } }'
 	printf '\nRaw lines: %s\n' "$log"
 }
