@@ -161,7 +161,9 @@ signal_name(int sig, char *buf, size_t len)
 			snprintf(buf, len, "SIG%s", signals[i].name);
 			return buf;
 		}
-	if (sig >= SIGRTMIN && sig <= SIGRTMAX)
+	if (sig == SIGRTMIN)
+		snprintf(buf, len, "SIGRTMIN");
+	else if (sig > SIGRTMIN && sig <= SIGRTMAX)
 		snprintf(buf, len, "SIGRTMIN+%d", sig - SIGRTMIN);
 	else
 		snprintf(buf, len, "signal %d", sig);

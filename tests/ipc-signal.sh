@@ -52,18 +52,18 @@ gone() {
 # demo: the standard signal merges, the real-time one queues, in order.
 run ipc-signal demo
 is "$rc" 0 "demo exits 0"
-is "$out" "sent SIGUSR1 3 times and SIGRTMIN+0 3 times (values 1, 2, 3...) while the receiver blocked both
+is "$out" "sent SIGUSR1 3 times and SIGRTMIN 3 times (values 1, 2, 3...) while the receiver blocked both
 received SIGUSR1 with value 1
-received SIGRTMIN+0 with value 1
-received SIGRTMIN+0 with value 2
-received SIGRTMIN+0 with value 3
+received SIGRTMIN with value 1
+received SIGRTMIN with value 2
+received SIGRTMIN with value 3
 SIGUSR1: sent 3, received 1: a standard signal is only a pending bit, so the copies merged
-SIGRTMIN+0: sent 3, received 3, in order: real-time signals queue, each with its value" \
+SIGRTMIN: sent 3, received 3, in order: real-time signals queue, each with its value" \
     "demo: SIGUSR1 three times arrives once, SIGRTMIN three times, in order"
-like "$err" '\[receiver [0-9]+\] sigpending\(\) -> SIGUSR1 pending, SIGRTMIN\+0 pending' \
+like "$err" '\[receiver [0-9]+\] sigpending\(\) -> SIGUSR1 pending, SIGRTMIN pending' \
     "demo narrates what is pending before anything is delivered"
 run ipc-signal -q demo -n 7
-is "$(printf '%s\n' "$out" | grep -c '^received SIGRTMIN+0')" 7 "demo -n 7: seven real-time signals arrive"
+is "$(printf '%s\n' "$out" | grep -c '^received SIGRTMIN')" 7 "demo -n 7: seven real-time signals arrive"
 is "$(printf '%s\n' "$out" | grep -c '^received SIGUSR1')" 1 "demo -n 7: one SIGUSR1 arrives"
 is "$err" "" "-q silences the narration"
 
@@ -72,7 +72,7 @@ is "$err" "" "-q silences the narration"
 if command -v bash >/dev/null 2>&1; then
 	run bash -c 'ulimit -i 5 && exec ipc-signal -q demo -n 10'
 	is "$rc" 0 "demo under ulimit -i 5 exits 0"
-	like "$out" 'SIGRTMIN\+0: the kernel refused the other [0-9]+ \(the RLIMIT_SIGPENDING limit\)' \
+	like "$out" 'SIGRTMIN: the kernel refused the other [0-9]+ \(the RLIMIT_SIGPENDING limit\)' \
 	    "... and says the kernel refused the rest"
 else
 	skip "no bash for ulimit -i"
@@ -85,7 +85,7 @@ c1=$bg_pid
 wait_lines "$SCRATCH/c1.out" 1
 cpid=$(sed -n 's/^pid \([0-9]*\) .*/\1/p' "$SCRATCH/c1.out")
 like "$(head -n 1 "$SCRATCH/c1.out")" \
-    '^pid [0-9]+ waits for SIGUSR1 SIGUSR2 SIGHUP SIGRTMIN\+0 \(SIGINT or SIGTERM ends it\)$' \
+    '^pid [0-9]+ waits for SIGUSR1 SIGUSR2 SIGHUP SIGRTMIN \(SIGINT or SIGTERM ends it\)$' \
     "catch prints its pid and its default signals"
 shpid=$(sh -c 'kill -USR1 "$1" && echo "$$"' sh "$cpid")
 wait_lines "$SCRATCH/c1.out" 2
@@ -93,10 +93,10 @@ is "$(sed -n 2p "$SCRATCH/c1.out")" "SIGUSR1 from pid $shpid uid $uid (kill)" \
     "kill -USR1 from a shell: catch shows the shell's pid and uid"
 run ipc-signal send "$cpid" RTMIN 42
 spid=$(printf '%s\n' "$err" | sed -n 's/^\[send \([0-9]*\)\].*/\1/p')
-is "$out" "queued SIGRTMIN+0 with value 42 for pid $cpid" "send with a VALUE says it queued it"
-like "$err" "^\\[send $spid\\] sigqueue\\($cpid, SIGRTMIN\\+0, 42\\) -> 0" "send narrates sigqueue()"
+is "$out" "queued SIGRTMIN with value 42 for pid $cpid" "send with a VALUE says it queued it"
+like "$err" "^\\[send $spid\\] sigqueue\\($cpid, SIGRTMIN, 42\\) -> 0" "send narrates sigqueue()"
 wait_lines "$SCRATCH/c1.out" 3
-is "$(sed -n 3p "$SCRATCH/c1.out")" "SIGRTMIN+0 from pid $spid uid $uid value 42 (sigqueue)" \
+is "$(sed -n 3p "$SCRATCH/c1.out")" "SIGRTMIN from pid $spid uid $uid value 42 (sigqueue)" \
     "sigqueue: catch shows the sender's pid and the value"
 run ipc-signal -q send "$cpid" sigusr2
 is "$out" "sent SIGUSR2 to pid $cpid" "send takes a lower-case name with SIG"
