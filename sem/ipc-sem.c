@@ -153,6 +153,12 @@ reap(pid_t pid, const char *who)
 		stop_if_signalled();
 	}
 	cleanup_child_reaped(pid);
+	/*
+	 * Ctrl-C reaches the whole process group: a child may have died of
+	 * it before our own handler ran.  Then the signal, not the child's
+	 * death, is the news.
+	 */
+	stop_if_signalled();
 	say("waitpid(%ld) -> the %s %s", (long)pid, who,
 	    describe_status(status, how, sizeof(how)));
 	return status;
@@ -623,8 +629,8 @@ cmd_counter(struct opts *o, int argc, char **argv)
 	if (o->no_lock)
 		printf("Lost updates: %lld%s\n", expected - total,
 		    total == expected ? " (the workers never collided this "
-		    "time; run it again, or raise -n)" : " (two workers read "
-		    "the same value and both wrote it back plus one)");
+		    "time; run it again, or raise -n)" : " (workers read the "
+		    "same value, and each wrote back that value plus one)");
 
 	/* Tear down what we made, in plain sight. */
 	if (l.kind == LOCK_UNNAMED) {
@@ -1029,7 +1035,7 @@ cmd_info(struct opts *o, int argc, char **argv)
 		    (ncnt = semctl(semid, 0, GETNCNT)) == -1 ||
 		    (zcnt = semctl(semid, 0, GETZCNT)) == -1)
 			set_failed("semctl", key, semid);
-		say("semctl(%d, IPC_STAT), then GETVAL, GETPID, GETNCNT and "
+		say("semctl(%d, 0, IPC_STAT), then GETVAL, GETPID, GETNCNT and "
 		    "GETZCNT on semaphore 0", semid);
 		printf("key:       0x%08x\n", (unsigned)key);
 		printf("semid:     %d\n", semid);
@@ -1038,14 +1044,15 @@ cmd_info(struct opts *o, int argc, char **argv)
 		    (long)ds.sem_perm.cuid, (long)ds.sem_perm.cgid);
 		printf("mode:      %04o\n", (unsigned)(ds.sem_perm.mode & 0777));
 		printf("nsems:     %lu\n", (unsigned long)ds.sem_nsems);
-		printf("value:     %d\n", value);
-		printf("waiting:   %d for a post (semncnt), %d for zero "
-		    "(semzcnt)\n", ncnt, zcnt);
+		printf("value:     %d (semval)\n", value);
+		printf("semncnt:   %d (processes waiting for a post)\n", ncnt);
+		printf("semzcnt:   %d (processes waiting for zero)\n", zcnt);
 		printf("sempid:    %d (the last process to change the value)\n",
 		    pid);
-		printf("last semop: %s\n", when(ds.sem_otime, t1, sizeof(t1)));
-		printf("changed:   %s (created, SETVAL or IPC_SET)\n",
-		    when(ds.sem_ctime, t2, sizeof(t2)));
+		printf("otime:     %s (the last semop)\n",
+		    when(ds.sem_otime, t1, sizeof(t1)));
+		printf("ctime:     %s (created, or the last SETVAL or "
+		    "IPC_SET)\n", when(ds.sem_ctime, t2, sizeof(t2)));
 		return 0;
 	}
 	name = posix_name(o, buf, sizeof(buf));
