@@ -45,7 +45,7 @@ value() {
 	ipc-sem -q value "$@" 2>/dev/null
 }
 waiting_sysv() {
-	ipc-sem -q --sysv info -k "$1" | grep -q "^waiting: *$2 for a post"
+	ipc-sem -q --sysv info -k "$1" | grep -q "^semncnt: *$2 "
 }
 
 # counter: the seed's line, exact with any of the three locks.
