@@ -248,6 +248,30 @@ sysv_owner(key_t key, long *uid, unsigned *mode)
 	return found;
 }
 
+/*
+ * Why the kernel said EACCES, in words: whose the object is and what its
+ * mode allows.  IS_DEFAULT: the object has the per-user default name or
+ * key, so someone else's object there means a collision.
+ */
+static const char *
+why_denied(long uid, unsigned mode, int is_default, char *buf, size_t len)
+{
+	if (uid == (long)geteuid())
+		snprintf(buf, len, "it is yours, but its mode %04o does not "
+		    "allow this", mode);
+	else if (is_default)
+		snprintf(buf, len, "it belongs to uid %ld, mode %04o: your "
+		    "default is in use by someone else; pick another with "
+		    "%s", uid, mode, is_default == 'N' ? "-N" : "-k");
+	else if ((mode & 077) == 0)
+		snprintf(buf, len, "it belongs to uid %ld, mode %04o: only "
+		    "its owner may use it", uid, mode);
+	else
+		snprintf(buf, len, "it belongs to uid %ld, and mode %04o does "
+		    "not allow you this", uid, mode);
+	return buf;
+}
+
 /* ------------------------------------------------------------------ */
 /* Which semaphore: a POSIX name, or a System V key.                  */
 
@@ -295,7 +319,7 @@ posix_path(char *buf, size_t len, const char *name)
 static void __attribute__((noreturn))
 open_failed(const char *call, const char *name, int is_default)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], why[160];
 	struct stat st;
 	int e = errno;
 
@@ -305,11 +329,9 @@ open_failed(const char *call, const char *name, int is_default)
 		    "'ipc-sem create%s%s'", call, name, path,
 		    is_default ? "" : " -N ", is_default ? "" : name);
 	if (e == EACCES && stat(path, &st) == 0)
-		errx(1, "%s %s: %s (%s belongs to uid %ld and has mode %04o%s)",
-		    call, name, strerror(e), path, (long)st.st_uid,
-		    (unsigned)(st.st_mode & 0777), is_default ? "; your "
-		    "default name is in use by someone else: pick another "
-		    "with -N" : ": only its owner may use it");
+		errx(1, "%s %s: %s (%s: %s)", call, name, strerror(e), path,
+		    why_denied((long)st.st_uid, (unsigned)(st.st_mode & 0777),
+		    is_default ? 'N' : 0, why, sizeof(why)));
 	errno = e;
 	err(1, "%s %s", call, name);
 }
@@ -358,6 +380,7 @@ static void __attribute__((noreturn))
 semget_failed(const struct opts *o, key_t key)
 {
 	int e = errno, is_default = o->key == 0 && o->file == NULL;
+	char why[160];
 	unsigned mode;
 	long uid;
 
@@ -366,11 +389,9 @@ semget_failed(const struct opts *o, key_t key)
 		    "'ipc-sem --sysv create%s'", (unsigned)key,
 		    is_default ? "" : " -k KEY");
 	if (e == EACCES && sysv_owner(key, &uid, &mode))
-		errx(1, "semget key 0x%08x: %s (the set belongs to uid %ld "
-		    "and has mode %04o%s)", (unsigned)key, strerror(e), uid,
-		    mode, is_default ? "; your default key is in use by "
-		    "someone else's set: pick another with -k" :
-		    ": only its owner may use it");
+		errx(1, "semget key 0x%08x: %s (%s)", (unsigned)key,
+		    strerror(e), why_denied(uid, mode, is_default ? 'k' : 0,
+		    why, sizeof(why)));
 	errno = e;
 	err(1, "semget key 0x%08x", (unsigned)key);
 }
