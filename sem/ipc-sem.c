@@ -387,7 +387,8 @@ semget_failed(const struct opts *o, key_t key)
 	if (e == ENOENT)
 		errx(1, "semget key 0x%08x: no such set; make it with "
 		    "'ipc-sem --sysv create%s'", (unsigned)key,
-		    is_default ? "" : " -k KEY");
+		    is_default ? "" : o->file != NULL ? " -f PATH [-P PROJ]" :
+		    " -k KEY");
 	if (e == EACCES && sysv_owner(key, &uid, &mode))
 		errx(1, "semget key 0x%08x: %s (%s)", (unsigned)key,
 		    strerror(e), why_denied(uid, mode, is_default ? 'k' : 0,
