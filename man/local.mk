@@ -3,5 +3,6 @@ dist_man_MANS += \
 	%D%/connect2.1 \
 	%D%/ipc-fifo.1 \
 	%D%/ipc-pipe.1 \
+	%D%/ipc-sem.1 \
 	%D%/ipc-signal.1 \
 	%D%/ipclab.7

@@ -11,6 +11,7 @@ TESTS += \
 	%D%/connect2.sh \
 	%D%/ipc-fifo.sh \
 	%D%/ipc-pipe.sh \
+	%D%/ipc-sem.sh \
 	%D%/ipc-signal.sh \
 	%D%/manpages.sh
 
