@@ -135,6 +135,11 @@ reap(pid_t pid, const char *who)
 		stop_if_signalled();
 	}
 	cleanup_child_reaped(pid);
+	/*
+	 * Ctrl-C reaches the whole process group: the child may have died of
+	 * it first.  Then we are stopping too, not failing.
+	 */
+	stop_if_signalled();
 	say("waitpid(%ld) -> the %s %s", (long)pid, who,
 	    describe_status(status, how, sizeof(how)));
 	return status;

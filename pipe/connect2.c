@@ -95,6 +95,11 @@ reap(pid_t pid, const char *name)
 		stop_if_signalled();
 	}
 	cleanup_child_reaped(pid);
+	/*
+	 * Ctrl-C reaches the whole process group: the child may have died of
+	 * it first.  Then we are stopping too, not failing.
+	 */
+	stop_if_signalled();
 	say("waitpid(%ld) -> %s %s", (long)pid, name,
 	    describe_status(status, how, sizeof(how)));
 	return shell_status(status);
