@@ -33,10 +33,41 @@ bad_option(int ch, char **argv)
 	usage_error("unknown option '%s'", word);
 }
 
+/*
+ * "  HEAD  TEXT", TEXT folded to fit 79 columns; TEXT starts on a line of
+ * its own when HEAD is too wide.
+ */
+static void
+print_item(FILE *f, const char *head, const char *text)
+{
+	const int indent = 27, width = 79 - 27;
+	int n, col = 0;
+
+	if (strlen(head) > 24)
+		fprintf(f, "  %s\n%*s", head, indent, "");
+	else
+		fprintf(f, "  %-24s ", head);
+	while (*text != '\0') {
+		n = (int)strcspn(text, " ");
+		if (col > 0 && col + 1 + n > width) {
+			fprintf(f, "\n%*s", indent, "");
+			col = 0;
+		} else if (col > 0) {
+			fputc(' ', f);
+			col++;
+		}
+		fprintf(f, "%.*s", n, text);
+		col += n;
+		text += n;
+		text += strspn(text, " ");
+	}
+	fputc('\n', f);
+}
+
 static void
 print_option(FILE *f, const struct option_help *h)
 {
-	fprintf(f, "  %-24s %s\n", h->spec, h->text);
+	print_item(f, h->spec, h->text);
 }
 
 static void
@@ -44,20 +75,20 @@ print_usage(FILE *f, const struct program *p)
 {
 	const struct command *c;
 	const struct option_help *h;
-	char head[64];
+	char head[128];
 
 	fprintf(f, "Usage: %s [OPTION...] COMMAND [ARG...]\n%s\n\nCommands:\n",
 	    program_invocation_short_name, p->summary);
 	for (c = p->commands; c->name != NULL; c++) {
 		snprintf(head, sizeof(head), "%s %s", c->name, c->args);
-		fprintf(f, "  %-24s %s\n", head, c->summary);
+		print_item(f, head, c->summary);
 	}
 	fprintf(f, "\nOptions:\n");
 	for (h = p->options; h->val != 0; h++)
 		print_option(f, h);
-	fprintf(f, "  %-24s %s\n", "--version", "print the version and exit");
+	print_item(f, "--version", "print the version and exit");
 	fprintf(f, "\nOptions may stand anywhere; '--' ends them.\n"
-	    "'%s COMMAND --help' shows one command; "
+	    "'%s COMMAND --help' shows one command;\n"
 	    "'man %s' teaches the concept.\n",
 	    program_invocation_short_name, program_invocation_short_name);
 }

@@ -139,6 +139,12 @@ main(int argc, char **argv)
 			bad_option(ch, argv);
 		}
 	}
+	if (optind == argc) {
+		fprintf(stderr, "%s: missing CMD1 -- CMD2\n",
+		    program_invocation_short_name);
+		usage(stderr);
+		return 2;
+	}
 	cmd1 = argv + optind;
 	for (i = optind; i < argc && strcmp(argv[i], "--") != 0; i++)
 		continue;

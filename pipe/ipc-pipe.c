@@ -148,7 +148,7 @@ demo_write(int fd[2], const char *who, const char *msg)
 	say("close(fd[0]): the %s only writes, so it drops the read end", who);
 	if (write_all(fd[1], msg, len) == -1)
 		err(1, "write(fd[1])");
-	say("write(fd[1], \"%.60s%s\", %zu) -> %zu bytes are in the pipe", msg,
+	say("write(fd[1], \"%.60s%s\", %zu) -> %zu bytes written", msg,
 	    len > 60 ? "..." : "", len, len);
 	/* Closing the last write end is what lets the reader see EOF. */
 	if (close(fd[1]) == -1)
@@ -425,8 +425,9 @@ cmd_eof(struct opts *o, int argc, char **argv)
 
 	/* The wait timed out: no EOF although the writer is long gone. */
 	require_success(reap(pid, "writer"), "writer");
-	printf("no EOF after %g seconds: the writer has exited, but this "
-	    "process still holds fd[1]\n", o->timeout);
+	printf("no EOF after %g second%s: the writer has exited, but this "
+	    "process still holds fd[1]\n", o->timeout,
+	    o->timeout == 1 ? "" : "s");
 	if (!o->leave_open)
 		errx(1, "no end of file although every write end is closed");
 	if (close(fd[1]) == -1)
@@ -478,9 +479,12 @@ cmd_capacity(struct opts *o, int argc, char **argv)
 				    "a process with CAP_SYS_RESOURCE may go "
 				    "above it)", o->set, strerror(EPERM), max);
 			errx(1, "fcntl F_SETPIPE_SZ %zu: %s (your pipes "
-			    "already use the pages that "
-			    "/proc/sys/fs/pipe-user-pages-hard allows)",
-			    o->set, strerror(EPERM));
+			    "already use more pages than "
+			    "/proc/sys/fs/pipe-user-pages-soft (%lld) or "
+			    "pipe-user-pages-hard (%lld, 0 for no limit) "
+			    "allow)", o->set, strerror(EPERM),
+			    proc_limit("/proc/sys/fs/pipe-user-pages-soft"),
+			    proc_limit("/proc/sys/fs/pipe-user-pages-hard"));
 		}
 		if (size == -1)
 			err(1, "fcntl F_SETPIPE_SZ %zu", o->set);

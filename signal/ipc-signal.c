@@ -1266,8 +1266,7 @@ static const struct option longopts[] = {
 };
 
 static const struct program program = {
-	"Signals between processes: senders, merging and queueing, "
-	"a heartbeat supervisor.",
+	"Signals between processes: merging, queueing, a heartbeat supervisor.",
 	"hn:qt:w:", longopts, commands, option_help, set_option
 };
 
