@@ -49,6 +49,37 @@ usage(FILE *f)
 	    program_invocation_short_name);
 }
 
+/*
+ * Whether NAME exists in some directory of PATH.  execvp() reports EACCES
+ * when any directory on the way could not be searched, even if NAME is in
+ * none of them; a shell calls that "not found", and so do we.
+ */
+static int
+found_in_path(const char *name)
+{
+	char dir[4096], file[4096 + 256];
+	const char *path = getenv("PATH"), *p, *end;
+	size_t len;
+
+	if (path == NULL)
+		path = "/bin:/usr/bin";
+	for (p = path;; p = end + 1) {
+		end = strchr(p, ':');
+		len = end ? (size_t)(end - p) : strlen(p);
+		if (len < sizeof(dir)) {
+			/* An empty entry means the current directory. */
+			memcpy(dir, p, len);
+			dir[len] = '\0';
+			snprintf(file, sizeof(file), "%s/%s", len ? dir : ".",
+			    name);
+			if (access(file, F_OK) == 0)
+				return 1;
+		}
+		if (end == NULL)
+			return 0;
+	}
+}
+
 /* Replace this child with CMD; if that fails, exit as a shell would. */
 static void
 exec_command(char **cmd)
@@ -64,6 +95,9 @@ exec_command(char **cmd)
 	say("execvp(\"%s\", ...): this process becomes %s", cmd[0], cmd[0]);
 	execvp(cmd[0], cmd);
 	e = errno;
+	if (e == EACCES && strchr(cmd[0], '/') == NULL &&
+	    !found_in_path(cmd[0]))
+		e = ENOENT;
 	if (e == ENOENT)
 		warnx("%s: command not found", cmd[0]);
 	else
