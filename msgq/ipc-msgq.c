@@ -241,8 +241,9 @@ sysv_get(struct opts *o, int create, int access)
 	}
 	if ((id = msgget(o->key, access)) == -1)
 		sysv_fail(o, "msgget");
-	say("msgget(%s, 0%03o) -> id %d: the queue exists", o->obj,
-	    (unsigned int)access, id);
+	say("msgget(%s, 0%03o) -> id %d: the queue exists%s", o->obj,
+	    (unsigned int)access, id, access == S_IWUSR ? ", and we may "
+	    "write to it" : access == S_IRUSR ? ", and we may read it" : "");
 	/* The mode is set once, at creation. */
 	if (o->mode_set && msgctl(id, IPC_STAT, &ds) == 0 &&
 	    (ds.msg_perm.mode & 0777) != o->mode)
@@ -595,8 +596,8 @@ demo_sysv(struct opts *o)
 				sysv_fail(o, "msgsnd");
 			stop_if_signalled();
 		}
-		say("msgsnd(id %d, type %ld, \"%s\", %zu): queued behind the "
-		    "others", id, m->mtype, m->mtext, len);
+		say("msgsnd(id %d, type %ld, \"%s\", %zu) -> queued", id,
+		    m->mtype, m->mtext, len);
 		if (i < NBATCH) {
 			printf("sent type %ld: %s\n", m->mtype, m->mtext);
 			flush_stdout();
@@ -1184,6 +1185,7 @@ info_posix(struct opts *o)
 	char path[NAME_MAX + 16], line[256];
 	struct mq_attr a;
 	struct stat st;
+	size_t i, j;
 	FILE *f;
 	mqd_t mqd;
 
@@ -1205,7 +1207,14 @@ info_posix(struct opts *o)
 	snprintf(path, sizeof(path), "/dev/mqueue%s", o->name);
 	if ((f = fopen(path, "re")) != NULL) {
 		if (fgets(line, sizeof(line), f) != NULL) {
-			line[strcspn(line, "\n")] = '\0';
+			/* The kernel pads its fields with spaces: squeeze them. */
+			for (i = j = 0; line[i] != '\0' && line[i] != '\n'; i++)
+				if (line[i] != ' ' || (j > 0 &&
+				    line[j - 1] != ' '))
+					line[j++] = line[i];
+			while (j > 0 && line[j - 1] == ' ')
+				j--;
+			line[j] = '\0';
 			printf("file:    %s: %s\n", path, line);
 		}
 		(void)fclose(f);
