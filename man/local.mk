@@ -4,4 +4,5 @@ dist_man_MANS += \
 	%D%/ipc-fifo.1 \
 	%D%/ipc-pipe.1 \
 	%D%/ipc-signal.1 \
+	%D%/ipc-socket.1 \
 	%D%/ipclab.7

@@ -1323,7 +1323,11 @@ describe_received(int fd, int sender_fd)
 		snprintf(target, sizeof(target), "(unknown)");
 	else
 		target[n] = '\0';
-	if (sender_fd >= 0)
+	if (sender_fd == fd)
+		say("got fd %d, and the sender's was fd %d too, by chance: each "
+		    "process has its own table, and the kernel put the open file "
+		    "at our lowest free slot", fd, sender_fd);
+	else if (sender_fd >= 0)
 		say("got fd %d; the sender's was fd %d: a descriptor is an "
 		    "index into each process's own table, and the kernel put "
 		    "the same open file at our lowest free slot", fd, sender_fd);

@@ -12,6 +12,7 @@ TESTS += \
 	%D%/ipc-fifo.sh \
 	%D%/ipc-pipe.sh \
 	%D%/ipc-signal.sh \
+	%D%/ipc-socket.sh \
 	%D%/manpages.sh
 
 EXTRA_DIST += \
