@@ -1268,8 +1268,9 @@ recv_fd(int sock, int *theirs)
 		}
 		if (n == 0)
 			return -1;
-		say("recvmsg(%d) -> %zd bytes of data, %zu bytes of control "
-		    "data", sock, n, (size_t)msg.msg_controllen);
+		say("recvmsg(%d) -> %zd byte%s of data, %zu bytes of control "
+		    "data", sock, n, n == 1 ? "" : "s",
+		    (size_t)msg.msg_controllen);
 		if ((size_t)n < sizeof(data) && strspn(data, "0123456789") ==
 		    (size_t)n && n < 8) {
 			data[n] = '\0';
