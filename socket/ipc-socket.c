@@ -578,7 +578,7 @@ describe_peer(int fd, int family, const struct sockaddr_storage *sa,
 	struct endpoint peer;
 	struct ucred uc;
 
-	if (family == AF_UNIX) {
+	if (family == AF_UNIX || sa == NULL) {
 		if (peer_cred(fd, &uc) == -1)
 			err(1, "getsockopt SO_PEERCRED");
 		snprintf(buf, len, "pid %ld uid %ld gid %ld", (long)uc.pid,
