@@ -1255,7 +1255,7 @@ recv_fd(int sock, int *theirs)
 	while (fd == -1) {
 		memset(&msg, 0, sizeof(msg));
 		iov.iov_base = data;
-		iov.iov_len = sizeof(data);
+		iov.iov_len = sizeof(data) - 1;
 		msg.msg_iov = &iov;
 		msg.msg_iovlen = 1;
 		msg.msg_control = control.space;
@@ -1271,11 +1271,10 @@ recv_fd(int sock, int *theirs)
 		say("recvmsg(%d) -> %zd byte%s of data, %zu bytes of control "
 		    "data", sock, n, n == 1 ? "" : "s",
 		    (size_t)msg.msg_controllen);
-		if ((size_t)n < sizeof(data) && strspn(data, "0123456789") ==
-		    (size_t)n && n < 8) {
-			data[n] = '\0';
+		/* Our sendfd sends the number it had; others send anything. */
+		data[n] = '\0';
+		if (n < 8 && strspn(data, "0123456789") == (size_t)n)
 			*theirs = (int)strtol(data, NULL, 10);
-		}
 		/* Too little room: the kernel closed what did not fit. */
 		if (msg.msg_flags & MSG_CTRUNC)
 			warnx("recvmsg: MSG_CTRUNC: more control data came than "
