@@ -6,4 +6,5 @@ dist_man_MANS += \
 	%D%/ipc-pipe.1 \
 	%D%/ipc-sem.1 \
 	%D%/ipc-signal.1 \
+	%D%/ipc-socket.1 \
 	%D%/ipclab.7

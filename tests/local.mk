@@ -14,6 +14,7 @@ TESTS += \
 	%D%/ipc-pipe.sh \
 	%D%/ipc-sem.sh \
 	%D%/ipc-signal.sh \
+	%D%/ipc-socket.sh \
 	%D%/manpages.sh
 
 EXTRA_DIST += \
