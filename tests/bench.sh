@@ -22,6 +22,10 @@ field() {
 # no payload to stream).
 mechanisms='pipe|ipc-pipe bench|tl
 fifo|ipc-fifo bench|tl
+msgq-sysv|ipc-msgq bench|tl
+msgq-posix|ipc-msgq --posix bench|tl
+unix-stream|ipc-socket bench|tl
+tcp|ipc-socket bench --tcp 127.0.0.1:0|tl
 signal|ipc-signal bench|l'
 
 table=
