@@ -10,6 +10,7 @@ AM_TESTS_ENVIRONMENT = \
 TESTS += \
 	%D%/connect2.sh \
 	%D%/ipc-pipe.sh \
+	%D%/ipc-shm.sh \
 	%D%/manpages.sh
 
 EXTRA_DIST += \
