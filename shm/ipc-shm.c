@@ -42,6 +42,7 @@
 #include <pwd.h>
 #include <sched.h>
 #include <semaphore.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1657,5 +1658,12 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.mode = 0600;
 	o.cpu[0] = o.cpu[1] = -1;
+	/*
+	 * A reader of our output that goes away ("ipc-shm demo | head")
+	 * must not kill us before we remove what we made: write(2) fails
+	 * with EPIPE instead, we say so, and the cleanup runs.
+	 */
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		err(1, "signal SIGPIPE");
 	return run_program(&program, &o, argc, argv);
 }

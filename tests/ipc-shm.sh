@@ -184,6 +184,14 @@ esac
 run ipc-shm -q demo --no-sem --memfd -n 3000
 like "$out" '^received [0-9]+ of 3000 messages: ' "demo --no-sem --memfd too"
 
+# A reader of the output that goes away cannot make the demo leave its
+# object behind (SIGPIPE would kill it before its cleanup).
+ipc-shm demo --posix -n 20000 2>&1 | head -n 1 >"$SCRATCH/head.out"
+name=$(sed -n 's/.*shm_open("\([^"]*\)".*/\1/p' "$SCRATCH/head.out")
+like "$name" "^/ipclab-$uid-shm-[0-9]+\$" "demo --posix names its object after its pid"
+check "ipc-shm demo | head: the object is removed all the same" \
+    test ! -e "/dev/shm$name"
+
 # Two demos at once never meet.
 bg ipc-shm -q demo -n 20000 >"$SCRATCH/d1"
 p1=$bg_pid
