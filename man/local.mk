@@ -2,4 +2,5 @@
 dist_man_MANS += \
 	%D%/connect2.1 \
 	%D%/ipc-pipe.1 \
+	%D%/ipc-shm.1 \
 	%D%/ipclab.7
