@@ -270,13 +270,13 @@ when(time_t t, char *buf, size_t len)
 
 /* "uid 1000 (ann), gid 1000 (ann)" */
 static const char *
-who(uid_t uid, gid_t gid, char *buf, size_t len)
+owner_text(uid_t uid, gid_t gid, char *buf, size_t len)
 {
 	struct passwd pw, *pwp = NULL;
 	struct group gr, *grp = NULL;
 	char pwbuf[1024], grbuf[4096];
 
-	/* A name that cannot be found (or is too long for us) is shown as '?'. */
+	/* A name we cannot find (or that is too long) shows as '?'. */
 	(void)getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &pwp);
 	(void)getgrgid_r(gid, &gr, grbuf, sizeof(grbuf), &grp);
 	snprintf(buf, len, "uid %ld (%s), gid %ld (%s)", (long)uid,
@@ -285,9 +285,9 @@ who(uid_t uid, gid_t gid, char *buf, size_t len)
 	return buf;
 }
 
-/* Wait for child PID, retrying if a signal interrupts us, and say how it ended. */
+/* Wait for child PID, retrying after a signal, and say how it ended. */
 static int
-reap(pid_t pid, const char *who_)
+reap(pid_t pid, const char *who)
 {
 	char how[96];
 	int status;
@@ -298,19 +298,19 @@ reap(pid_t pid, const char *who_)
 		stop_if_signalled();
 	}
 	cleanup_child_reaped(pid);
-	say("waitpid(%ld) -> the %s %s", (long)pid, who_,
+	say("waitpid(%ld) -> the %s %s", (long)pid, who,
 	    describe_status(status, how, sizeof(how)));
 	return status;
 }
 
 /* Exit 1 unless the child exited with status 0. */
 static void
-require_success(int status, const char *who_)
+require_success(int status, const char *who)
 {
 	char how[96];
 
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		errx(1, "the %s %s", who_, describe_status(status, how,
+		errx(1, "the %s %s", who, describe_status(status, how,
 		    sizeof(how)));
 }
 
@@ -327,7 +327,7 @@ peer_alive(const struct peer *p)
 	pid_t r;
 
 	if (p->is_parent) {
-		/* An orphan is adopted by another process: our parent changes. */
+		/* An orphan is adopted by another process. */
 		if (getppid() != p->pid)
 			errx(1, "the %s (pid %ld) is gone; stopping", p->role,
 			    (long)p->pid);
@@ -644,8 +644,8 @@ cmd_info(struct opts *o, int argc, char **argv)
 		printf("file     /dev/shm%s\n", s.name);
 		printf("size     %lld bytes\n", (long long)st.st_size);
 		printf("mode     %04o\n", (unsigned int)(st.st_mode & 07777));
-		printf("owner    %s\n", who(st.st_uid, st.st_gid, buf,
-		    sizeof(buf)));
+		printf("owner    %s\n", owner_text(st.st_uid, st.st_gid,
+		    buf, sizeof(buf)));
 		say("no attach count is kept for a POSIX object: "
 		    "/proc/PID/maps shows who has it mapped");
 		return 0;
@@ -662,10 +662,10 @@ cmd_info(struct opts *o, int argc, char **argv)
 	printf("size     %zu bytes\n", (size_t)ds.shm_segsz);
 	printf("mode     %04o%s\n", (unsigned int)(ds.shm_perm.mode & 0777),
 	    (ds.shm_perm.mode & SHM_DEST) ? " (marked for removal)" : "");
-	printf("owner    %s\n", who(ds.shm_perm.uid, ds.shm_perm.gid, buf,
-	    sizeof(buf)));
-	printf("creator  %s\n", who(ds.shm_perm.cuid, ds.shm_perm.cgid, buf,
-	    sizeof(buf)));
+	printf("owner    %s\n", owner_text(ds.shm_perm.uid, ds.shm_perm.gid,
+	    buf, sizeof(buf)));
+	printf("creator  %s\n", owner_text(ds.shm_perm.cuid,
+	    ds.shm_perm.cgid, buf, sizeof(buf)));
 	printf("nattch   %lu\n", (unsigned long)ds.shm_nattch);
 	printf("cpid     %ld\n", (long)ds.shm_cpid);
 	printf("lpid     %ld\n", (long)ds.shm_lpid);
@@ -776,7 +776,7 @@ new_region(const struct opts *o, struct region *r, size_t size)
 	if (o->memfd) {
 #ifdef HAVE_MEMFD_CREATE
 		r->kind = MEMFD;
-		/* A file with no name in any directory: only descriptors reach it. */
+		/* A file in no directory: only descriptors reach it. */
 		r->fd = memfd_create("ipclab-shm", MFD_CLOEXEC |
 		    MFD_ALLOW_SEALING);
 		if (r->fd == -1)
@@ -1066,7 +1066,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 #endif
 	h = r.addr;
 	if (sem) {
-		/* pshared 1: the semaphores live in memory shared by processes. */
+		/* pshared 1: processes, not threads, share them. */
 		if (sem_init(&h->empty, 1, 1) == -1 ||
 		    sem_init(&h->full, 1, 0) == -1)
 			err(1, "sem_init");
@@ -1167,7 +1167,7 @@ cmd_mmap(struct opts *o, int argc, char **argv)
 	if (fd == -1)
 		err(1, "open %s", path);
 	cleanup_unlink(path);
-	/* Two pages: the first for the shared mapping, the second for the private. */
+	/* Page 0 for the shared mapping, page 1 for the private one. */
 	if (ftruncate(fd, 2 * page) == -1)
 		err(1, "ftruncate %s", path);
 	if (pwrite(fd, from_file, sizeof(from_file), 0) !=
@@ -1185,8 +1185,8 @@ cmd_mmap(struct opts *o, int argc, char **argv)
 		    (off_t)kinds[i].page * page);
 		if (map[i] == MAP_FAILED)
 			err(1, "mmap %s", kinds[i].name);
-		say("mmap(NULL, %ld, PROT_READ|PROT_WRITE, %s, %d, %ld) -> %p%s",
-		    page, kinds[i].flags_text, kinds[i].file ? fd : -1,
+		say("mmap(NULL, %ld, PROT_READ|PROT_WRITE, %s, %d, %ld) -> "
+		    "%p%s", page, kinds[i].flags_text, kinds[i].file ? fd : -1,
 		    kinds[i].page * page, (void *)map[i],
 		    kinds[i].file ? "" : ": zeros, no file");
 	}
@@ -1238,9 +1238,12 @@ cmd_mmap(struct opts *o, int argc, char **argv)
 		    i == 0 ? file[0] : i == 2 ? file[1] : "-");
 
 	/* Linux promises exactly this; anything else is a failure. */
-	if (strcmp(map[0], from_child) != 0 || strcmp(map[1], from_child) != 0 ||
-	    strcmp(map[2], from_file) != 0 || strcmp(map[3], from_parent) != 0 ||
-	    strcmp(file[0], from_child) != 0 || strcmp(file[1], from_file) != 0)
+	if (strcmp(map[0], from_child) != 0 ||
+	    strcmp(map[1], from_child) != 0 ||
+	    strcmp(map[2], from_file) != 0 ||
+	    strcmp(map[3], from_parent) != 0 ||
+	    strcmp(file[0], from_child) != 0 ||
+	    strcmp(file[1], from_file) != 0)
 		errx(1, "the mappings did not behave as mmap(2) says");
 	for (i = 0; i < 4; i++)
 		if (munmap(map[i], (size_t)page) == -1)
@@ -1299,7 +1302,7 @@ raise_flag(atomic_uint *flag, unsigned int value)
 	atomic_store_explicit(flag, value, memory_order_release);
 }
 
-/* Where slot K starts: after the header and the flags, each slot on its own lines. */
+/* Slot K: after the header and the flags, on cache lines of its own. */
 static char *
 slot(struct ring *r, size_t nslots, size_t stride, size_t k)
 {
