@@ -5,6 +5,7 @@ dist_man_MANS += \
 	%D%/ipc-msgq.1 \
 	%D%/ipc-pipe.1 \
 	%D%/ipc-sem.1 \
+	%D%/ipc-shm.1 \
 	%D%/ipc-signal.1 \
 	%D%/ipc-socket.1 \
 	%D%/ipclab.7

@@ -13,6 +13,7 @@ TESTS += \
 	%D%/ipc-msgq.sh \
 	%D%/ipc-pipe.sh \
 	%D%/ipc-sem.sh \
+	%D%/ipc-shm.sh \
 	%D%/ipc-signal.sh \
 	%D%/ipc-socket.sh \
 	%D%/manpages.sh
