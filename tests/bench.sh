@@ -24,6 +24,9 @@ mechanisms='pipe|ipc-pipe bench|tl
 fifo|ipc-fifo bench|tl
 msgq-sysv|ipc-msgq bench|tl
 msgq-posix|ipc-msgq --posix bench|tl
+shm-sysv|ipc-shm bench|tl
+shm-posix|ipc-shm --posix bench|tl
+shm-spin|ipc-shm bench --spin|tl
 unix-stream|ipc-socket bench|tl
 tcp|ipc-socket bench --tcp 127.0.0.1:0|tl
 signal|ipc-signal bench|l'

@@ -173,7 +173,8 @@ leftovers() {
 	for tap_p in /proc/[0-9]*; do
 		tap_pid=${tap_p#/proc/}
 		[ "$tap_pid" = "$$" ] && continue
-		read -r tap_comm <"$tap_p/comm" 2>/dev/null || continue
+		# The process may end while we look: stay quiet then.
+		{ read -r tap_comm <"$tap_p/comm"; } 2>/dev/null || continue
 		case $tap_comm in
 		sh | dash | bash | tr | grep) continue ;;
 		esac
