@@ -122,40 +122,6 @@ open_retry(const char *path, int flags)
 	return fd;
 }
 
-/* Wait for child PID, retrying if a signal interrupts us; say how it ended. */
-static int
-reap(pid_t pid, const char *who)
-{
-	char how[96];
-	int status;
-
-	while (waitpid(pid, &status, 0) == -1) {
-		if (errno != EINTR)
-			err(1, "waitpid %ld", (long)pid);
-		stop_if_signalled();
-	}
-	cleanup_child_reaped(pid);
-	/*
-	 * Ctrl-C reaches the whole process group: the child may have died of
-	 * it first.  Then we are stopping too, not failing.
-	 */
-	stop_if_signalled();
-	say("waitpid(%ld) -> the %s %s", (long)pid, who,
-	    describe_status(status, how, sizeof(how)));
-	return status;
-}
-
-/* Exit 1 unless the child exited with status 0. */
-static void
-require_success(int status, const char *who)
-{
-	char how[96];
-
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		errx(1, "the %s %s", who, describe_status(status, how,
-		    sizeof(how)));
-}
-
 /* What kind of file MODE is, for a refusal a student can act on. */
 static const char *
 file_kind(mode_t mode)

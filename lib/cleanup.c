@@ -200,6 +200,34 @@ cleanup_run(void)
 	errno = saved_errno;
 }
 
+int
+reap(pid_t pid, const char *who)
+{
+	char how[96];
+	int status;
+
+	while (waitpid(pid, &status, 0) == -1) {
+		if (errno != EINTR)
+			err(1, "waitpid %ld", (long)pid);
+		stop_if_signalled();
+	}
+	cleanup_child_reaped(pid);
+	stop_if_signalled();
+	say("waitpid(%ld) -> the %s %s", (long)pid, who,
+	    describe_status(status, how, sizeof(how)));
+	return status;
+}
+
+void
+require_success(int status, const char *who)
+{
+	char how[96];
+
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		errx(1, "the %s %s", who, describe_status(status, how,
+		    sizeof(how)));
+}
+
 const char *
 describe_status(int status, char *buf, size_t len)
 {

@@ -151,6 +151,15 @@ void	cleanup_run(void);
 
 /* Describe a wait status: "exited with status 0", "killed by SIGPIPE". */
 const char *describe_status(int status, char *buf, size_t len);
+/*
+ * Wait for child PID (EINTR retried), forget it in the registry, narrate
+ * "waitpid(PID) -> the WHO exited with status 0" and return the status.
+ * A termination signal that came meanwhile (Ctrl-C reaches the child
+ * too) stops us here: that, not the child's death, is the news.
+ */
+int	reap(pid_t pid, const char *who);
+/* Exit 1 with "the WHO was killed by ..." unless STATUS is exit 0. */
+void	require_success(int status, const char *who);
 
 /* Bench support (bench.c) ----------------------------------------------- */
 

@@ -443,35 +443,6 @@ in_one_second(void)
 	return ts;
 }
 
-/* Wait for child PID, retrying if a signal interrupts us, and say how it ended. */
-static int
-reap(pid_t pid, const char *who)
-{
-	char how[96];
-	int status;
-
-	while (waitpid(pid, &status, 0) == -1) {
-		if (errno != EINTR)
-			err(1, "waitpid %ld", (long)pid);
-		stop_if_signalled();
-	}
-	cleanup_child_reaped(pid);
-	say("waitpid(%ld) -> the %s %s", (long)pid, who,
-	    describe_status(status, how, sizeof(how)));
-	return status;
-}
-
-/* Exit 1 unless the child exited with status 0. */
-static void
-require_success(int status, const char *who)
-{
-	char how[96];
-
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		errx(1, "the %s %s", who, describe_status(status, how,
-		    sizeof(how)));
-}
-
 /* Show each message as it arrives, not when the buffer fills. */
 static void
 flush_stdout(void)

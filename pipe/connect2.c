@@ -117,8 +117,9 @@ shell_status(int status)
 	return 1;
 }
 
+/* Wait for a command and turn its wait status into a shell's $?. */
 static int
-reap(pid_t pid, const char *name)
+wait_command(pid_t pid, const char *name)
 {
 	char how[96];
 	int status;
@@ -249,8 +250,8 @@ main(int argc, char **argv)
 		err(1, "close");
 	say("close(fd[0]); close(fd[1]): only the two commands hold the pipe");
 
-	s1 = reap(pid1, cmd1[0]);
-	s2 = reap(pid2, cmd2[0]);
+	s1 = wait_command(pid1, cmd1[0]);
+	s2 = wait_command(pid2, cmd2[0]);
 	if (pipefail && s2 == 0)
 		return s1;
 	return s2;

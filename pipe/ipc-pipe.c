@@ -102,40 +102,6 @@ read_full(int fd, void *buf, size_t len)
 	return (ssize_t)got;
 }
 
-/* Wait for child PID, retrying if a signal interrupts us, and say how it ended. */
-static int
-reap(pid_t pid, const char *who)
-{
-	char how[96];
-	int status;
-
-	while (waitpid(pid, &status, 0) == -1) {
-		if (errno != EINTR)
-			err(1, "waitpid %ld", (long)pid);
-		stop_if_signalled();
-	}
-	cleanup_child_reaped(pid);
-	/*
-	 * Ctrl-C reaches the whole process group: the child may have died of
-	 * it first.  Then we are stopping too, not failing.
-	 */
-	stop_if_signalled();
-	say("waitpid(%ld) -> the %s %s", (long)pid, who,
-	    describe_status(status, how, sizeof(how)));
-	return status;
-}
-
-/* Exit 1 unless the child exited with status 0. */
-static void
-require_success(int status, const char *who)
-{
-	char how[96];
-
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		errx(1, "the %s %s", who, describe_status(status, how,
-		    sizeof(how)));
-}
-
 /* The writing side of demo: close the read end, write, close. */
 static void
 demo_write(int fd[2], const char *who, const char *msg)

@@ -140,41 +140,6 @@ unlink_name(void *arg)
 	name[0] = '\0';
 }
 
-/* Wait for child PID, retrying if a signal interrupts us; say how it ended. */
-static int
-reap(pid_t pid, const char *who)
-{
-	char how[96];
-	int status;
-
-	while (waitpid(pid, &status, 0) == -1) {
-		if (errno != EINTR)
-			err(1, "waitpid %ld", (long)pid);
-		stop_if_signalled();
-	}
-	cleanup_child_reaped(pid);
-	/*
-	 * Ctrl-C reaches the whole process group: a child may have died of
-	 * it before our own handler ran.  Then the signal, not the child's
-	 * death, is the news.
-	 */
-	stop_if_signalled();
-	say("waitpid(%ld) -> the %s %s", (long)pid, who,
-	    describe_status(status, how, sizeof(how)));
-	return status;
-}
-
-/* Exit 1 unless the child exited with status 0. */
-static void
-require_success(int status, const char *who)
-{
-	char how[96];
-
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		errx(1, "the %s %s", who, describe_status(status, how,
-		    sizeof(how)));
-}
-
 /* Read one whole byte from FD, retrying EINTR; 0 at end of file. */
 static ssize_t
 read_byte(int fd, char *c)

@@ -285,35 +285,6 @@ owner_text(uid_t uid, gid_t gid, char *buf, size_t len)
 	return buf;
 }
 
-/* Wait for child PID, retrying after a signal, and say how it ended. */
-static int
-reap(pid_t pid, const char *who)
-{
-	char how[96];
-	int status;
-
-	while (waitpid(pid, &status, 0) == -1) {
-		if (errno != EINTR)
-			err(1, "waitpid %ld", (long)pid);
-		stop_if_signalled();
-	}
-	cleanup_child_reaped(pid);
-	say("waitpid(%ld) -> the %s %s", (long)pid, who,
-	    describe_status(status, how, sizeof(how)));
-	return status;
-}
-
-/* Exit 1 unless the child exited with status 0. */
-static void
-require_success(int status, const char *who)
-{
-	char how[96];
-
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		errx(1, "the %s %s", who, describe_status(status, how,
-		    sizeof(how)));
-}
-
 /*
  * A process that dies never posts a semaphore or sets a flag, and its
  * peer would wait for ever.  So every wait stops now and then to ask

@@ -196,35 +196,6 @@ read_line(int fd, char *buf, size_t size)
 	return (ssize_t)len;
 }
 
-/* Wait for child PID, retrying if a signal interrupts us; say how it ended. */
-static int
-reap(pid_t pid, const char *who)
-{
-	char how[96];
-	int status;
-
-	while (waitpid(pid, &status, 0) == -1) {
-		if (errno != EINTR)
-			err(1, "waitpid %ld", (long)pid);
-		stop_if_signalled();
-	}
-	cleanup_child_reaped(pid);
-	say("waitpid(%ld) -> the %s %s", (long)pid, who,
-	    describe_status(status, how, sizeof(how)));
-	return status;
-}
-
-/* Exit 1 unless the child exited with status 0. */
-static void
-require_success(int status, const char *who)
-{
-	char how[96];
-
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		errx(1, "the %s %s", who, describe_status(status, how,
-		    sizeof(how)));
-}
-
 /* accept(2) one connection, waiting as long as it takes. */
 static int
 accept_retry(int lfd, struct sockaddr *sa, socklen_t *len)
