@@ -9,6 +9,7 @@ AM_TESTS_ENVIRONMENT = \
 
 TESTS += \
 	%D%/connect2.sh \
+	%D%/ipc-flock.sh \
 	%D%/ipc-pipe.sh \
 	%D%/manpages.sh
 
