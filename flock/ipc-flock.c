@@ -370,6 +370,15 @@ private_file(char *path, size_t size, const char *what, int flags)
 	char leaf[64];
 	int fd;
 
+	/*
+	 * "ipc-flock demo 2>&1 | head" closes our stderr early.  SIGPIPE
+	 * would kill us before the file is removed; ignored, it turns into
+	 * EPIPE from write(), and the program ends by its own exit path,
+	 * which removes the file.  No command that makes a file runs exec.
+	 */
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		err(1, "signal SIGPIPE");
+
 	snprintf(leaf, sizeof(leaf), "flock-%s-%ld", what, (long)getpid());
 	rundir_path(path, size, leaf);
 	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | flags, 0600);
@@ -529,7 +538,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 {
 	char path[PATH_MAX], how[96];
 	long long consumed = 0, lost = 0, dups = 0, garbled = 0, got, i;
-	long long turns = 0, visits = 0, most = 0, least = -1;
+	long long turns = 0, empty = 0, most = 0, least = -1;
 	unsigned char *seen;
 	struct flock fl;
 	size_t len, cap = 0;
@@ -587,8 +596,6 @@ cmd_demo(struct opts *o, int argc, char **argv)
 			    how, sizeof(how)));
 			done = 1;
 		}
-		/* Narrate the first few turns, and the last. */
-		tell = visits++ < DEMO_NARRATED || done;
 		if (!o->no_lock) {
 			fl.l_type = F_WRLCK;
 			while (fcntl(fd, F_SETLKW, &fl) == -1) {
@@ -596,18 +603,20 @@ cmd_demo(struct opts *o, int argc, char **argv)
 					err(1, "fcntl F_SETLKW");
 				stop_if_signalled();
 			}
-			if (tell)
-				say("fcntl(%d, F_SETLKW, write lock, whole "
-				    "file) -> granted", fd);
 		}
 		len = read_whole(fd, &buf, &cap);
 		got = demo_tally(o, buf, len, seen, &dups, &garbled);
+		/* Narrate the first empty turn, a few full ones, and the last. */
+		tell = done || (len > 0 ? turns < DEMO_NARRATED : !empty++);
+		if (tell && !o->no_lock)
+			say("fcntl(%d, F_SETLKW, write lock, whole file) -> "
+			    "granted", fd);
 		if (len > 0) {
 			if (tell)
-				say("pread -> %lld number%s; working on them "
-				    "for %d us %s", got, got == 1 ? "" : "s",
-				    CONSUME_USEC, o->no_lock ?
-				    "(nothing stops the producer)" :
+				say("pread -> %lld number%s; working on %s for "
+				    "%d us %s", got, got == 1 ? "" : "s",
+				    got == 1 ? "it" : "them", CONSUME_USEC,
+				    o->no_lock ? "(nothing stops the producer)" :
 				    "while holding the lock");
 			/* The work that makes the race window wide. */
 			nap(CONSUME_USEC);
@@ -629,13 +638,12 @@ cmd_demo(struct opts *o, int argc, char **argv)
 			if (fcntl(fd, F_SETLK, &fl) == -1)
 				err(1, "fcntl F_UNLCK");
 			if (tell)
-				say("fcntl(%d, F_SETLK, F_UNLCK) -> released",
-				    fd);
+				say("fcntl(%d, F_SETLK, F_UNLCK) -> released%s",
+				    fd, len == 0 ? "; napping 1 ms" : "");
 		}
-		if (visits == DEMO_NARRATED && !done)
-			say("the consumer keeps taking turns (napping %d us "
-			    "when the file is empty), without narration",
-			    IDLE_USEC);
+		if (len > 0 && turns == DEMO_NARRATED && !done)
+			say("the consumer goes on taking turns, without "
+			    "narration");
 		if (done)
 			break;
 		if (len == 0)
@@ -696,8 +704,9 @@ open_lock_file(const char *path, int writing)
 		/* Missing: create it, unless someone else just did. */
 		fd = open(path, flags | O_CREAT | O_EXCL, 0600);
 		if (fd != -1) {
-			say("open(\"%s\", O_CREAT|O_EXCL, 0600) -> fd %d: "
-			    "created it", path, fd);
+			say("open(\"%s\", %s|O_CREAT|O_EXCL, 0600) -> fd %d: "
+			    "created it", path, writing ? "O_RDWR" : "O_RDONLY",
+			    fd);
 			return fd;
 		}
 		if (errno != EEXIST)
@@ -925,6 +934,24 @@ cmd_test(struct opts *o, int argc, char **argv)
 	return 0;
 }
 
+/* compare, in a child: try the lock through FD; the exit status answers. */
+static void
+compare_try(enum kind kind, int fd, const char *which)
+{
+	narrate_role("child");
+	if (request(kind, fd, F_WRLCK, 0, 0, 0) == 0) {
+		say("%s through %s fd %d -> granted; exit 0",
+		    call_name(kind, F_WRLCK, 0), which, fd);
+		_exit(0);
+	}
+	if (!is_conflict(errno))
+		err(1, "%s", call_name(kind, F_WRLCK, 0));
+	say("%s through %s fd %d -> %s: another owner holds it; exit %d",
+	    call_name(kind, F_WRLCK, 0), which, fd, kind == FLOCK ?
+	    "EWOULDBLOCK" : "EAGAIN", EXIT_HELD);
+	_exit(EXIT_HELD);
+}
+
 /*
  * compare, one kind: does a child made by fork share the lock, and does
  * the lock survive closing another descriptor of the same file?  Each
@@ -948,13 +975,8 @@ compare_kind(enum kind kind, const char *path, int *inherited, int *kept)
 	/* 1. The child tries a lock through the descriptor it inherited. */
 	if ((pid = fork()) == -1)
 		err(1, "fork");
-	if (pid == 0) {
-		if (request(kind, fd, F_WRLCK, 0, 0, 0) == 0)
-			_exit(0);
-		if (!is_conflict(errno))
-			err(1, "%s", call_name(kind, F_WRLCK, 0));
-		_exit(EXIT_HELD);
-	}
+	if (pid == 0)
+		compare_try(kind, fd, "the inherited");
 	cleanup_child(pid);
 	status = reap(pid, "child");
 	if (WIFEXITED(status) && WEXITSTATUS(status) == EXIT_HELD)
@@ -980,11 +1002,7 @@ compare_kind(enum kind kind, const char *path, int *inherited, int *kept)
 	if (pid == 0) {
 		if ((fd2 = open(path, O_RDWR | O_CLOEXEC)) == -1)
 			err(1, "open %s", path);
-		if (request(kind, fd2, F_WRLCK, 0, 0, 0) == 0)
-			_exit(0);
-		if (!is_conflict(errno))
-			err(1, "%s", call_name(kind, F_WRLCK, 0));
-		_exit(EXIT_HELD);
+		compare_try(kind, fd2, "its own");
 	}
 	cleanup_child(pid);
 	status = reap(pid, "child");
@@ -1154,6 +1172,11 @@ cmd_deadlock(struct opts *o, int argc, char **argv)
 	    (double)(time_t)o->timeout) * 1e6);
 	if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
 		it.it_value.tv_usec = 1;
+	/*
+	 * Then again every 50 ms: an alarm that comes just before the call
+	 * starts to wait interrupts nothing, and the next one must.
+	 */
+	it.it_interval.tv_usec = 50000;
 	if (setitimer(ITIMER_REAL, &it, NULL) == -1)
 		err(1, "setitimer");
 	say("%s: byte 1, which the child holds while it waits for ours...",
@@ -1173,7 +1196,8 @@ cmd_deadlock(struct opts *o, int argc, char **argv)
 	if (setitimer(ITIMER_REAL, &it, NULL) == -1)
 		err(1, "setitimer");
 
-	snprintf(ms, sizeof(ms), "%g", o->timeout);
+	snprintf(ms, sizeof(ms), "%g second%s", o->timeout,
+	    o->timeout == 1 ? "" : "s");
 	if (deadlock) {
 		say("-> EDEADLK (%s): waiting would never end",
 		    strerror(EDEADLK));
@@ -1183,12 +1207,12 @@ cmd_deadlock(struct opts *o, int argc, char **argv)
 		printf("the kernel refused the parent's F_SETLKW with EDEADLK "
 		    "(%s)\n", strerror(EDEADLK));
 	} else if (timer_rang) {
-		say("-> still waiting after %s s; giving up", ms);
+		say("-> still waiting after %s; giving up", ms);
 		if (o->kind != OFD)
-			errx(1, "no EDEADLK after %s seconds", ms);
-		printf("no EDEADLK after %s seconds: the kernel does not look "
-		    "for deadlocks among OFD locks, which belong to no "
-		    "process\n", ms);
+			errx(1, "no EDEADLK after %s", ms);
+		printf("no EDEADLK after %s: the kernel does not look for "
+		    "deadlocks among OFD locks, which belong to no process\n",
+		    ms);
 		printf("the parent stopped waiting and let go of byte 0; "
 		    "without the timer both would wait for ever\n");
 	}
@@ -1308,8 +1332,6 @@ bench_handoff(const struct opts *o, struct bench *b, char paths[3][PATH_MAX])
 	ssize_t n;
 	pid_t pid;
 
-	if ((rtt = malloc((size_t)b->count * sizeof(*rtt))) == NULL)
-		err(1, "malloc");
 	open_three(o->kind, paths, fd);
 	handoff(o->kind, fd, 0, F_WRLCK);
 	handoff(o->kind, fd, 1, F_WRLCK);
@@ -1341,6 +1363,8 @@ bench_handoff(const struct opts *o, struct bench *b, char paths[3][PATH_MAX])
 	}
 	cleanup_child(pid);
 	pin_to_cpu(b->cpu[0]);
+	if ((rtt = malloc((size_t)b->count * sizeof(*rtt))) == NULL)
+		err(1, "malloc");
 	if (close(ready[1]) == -1)
 		err(1, "close");
 	while ((n = read(ready[0], &c, 1)) == -1 && errno == EINTR)
