@@ -62,6 +62,12 @@ else
 fi
 is "$(demo_files)" "" "demo --no-lock removes its file"
 
+# A reader that goes away early does not leave the demo's file behind.
+ipc-flock demo -n 100 2>&1 | head -n 1 >/dev/null
+is "$(demo_files)" "" "demo 2>&1 | head: the file is removed all the same"
+ipc-flock compare 2>&1 | head -n 1 >/dev/null
+is "$(demo_files)" "" "compare 2>&1 | head: the file is removed all the same"
+
 # strace: every ftruncate of the consumer happens while it holds the lock.
 if command -v strace >/dev/null 2>&1 &&
     strace -f -o /dev/null true 2>/dev/null; then
@@ -227,9 +233,15 @@ run ipc-flock -q lock "$F" -- sh -c 'exit 3'
 is "$rc" 3 "lock -- CMD: CMD's exit status"
 run ipc-flock -q lock "$F" -- sh -c 'kill -TERM $$'
 is "$rc" 143 "lock -- CMD killed by SIGTERM: 128+15"
-run ipc-flock -q lock "$F" -- "no-such-command-$UNIQ"
+# (A path, not a PATH search: a directory on PATH we may not search
+# would make execvp answer EACCES, and lock exit 126.)
+run ipc-flock -q lock "$F" -- "$SCRATCH/no-such-command"
 is "$rc" 127 "lock -- CMD not found: 127"
-like "$err" "no-such-command-$UNIQ: command not found" "... with the shell's message"
+like "$err" "no-such-command: command not found" "... with the shell's message"
+printf 'echo hi\n' >"$SCRATCH/noexec"
+chmod 644 "$SCRATCH/noexec"
+run ipc-flock -q lock "$F" -- "$SCRATCH/noexec"
+is "$rc" 126 "lock -- CMD not executable: 126"
 expect=$(ls /proc/self/fd 7</dev/null)
 for k in "" --ofd --flock; do
 	# shellcheck disable=SC2086 # $k is empty or one option
