@@ -2,6 +2,7 @@
 dist_man_MANS += \
 	%D%/connect2.1 \
 	%D%/ipc-fifo.1 \
+	%D%/ipc-flock.1 \
 	%D%/ipc-msgq.1 \
 	%D%/ipc-pipe.1 \
 	%D%/ipc-sem.1 \

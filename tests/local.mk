@@ -10,6 +10,7 @@ AM_TESTS_ENVIRONMENT = \
 TESTS += \
 	%D%/connect2.sh \
 	%D%/ipc-fifo.sh \
+	%D%/ipc-flock.sh \
 	%D%/ipc-msgq.sh \
 	%D%/ipc-pipe.sh \
 	%D%/ipc-sem.sh \
