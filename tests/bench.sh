@@ -18,8 +18,8 @@ field() {
 }
 
 # One line per mechanism: name, the command that benches it, and what it
-# measures: "tl" throughput and latency, "l" latency only (signals carry
-# no payload to stream).
+# measures: "tl" throughput and latency, "l" latency only (a signal or a
+# lock carries no payload to stream).
 mechanisms='pipe|ipc-pipe bench|tl
 fifo|ipc-fifo bench|tl
 msgq-sysv|ipc-msgq bench|tl
@@ -29,6 +29,7 @@ shm-posix|ipc-shm --posix bench|tl
 shm-spin|ipc-shm bench --spin|tl
 unix-stream|ipc-socket bench|tl
 tcp|ipc-socket bench --tcp 127.0.0.1:0|tl
+flock-fcntl|ipc-flock bench|l
 signal|ipc-signal bench|l'
 
 table=
