@@ -1905,7 +1905,7 @@ cmd_bench(struct opts *o, int argc, char **argv)
 	if (o->dgram || o->abstract != NULL)
 		usage_error("bench: a Unix stream socket, or --tcp HOST:PORT");
 	if (o->tcp != NULL)
-		endpoint(&ep, o, NULL, NULL, 1);
+		endpoint(&ep, o, NULL, "socket", 1);
 	memset(&b, 0, sizeof(b));
 	b.mechanism = o->tcp != NULL ? "tcp" : "unix-stream";
 	b.latency = o->latency;
