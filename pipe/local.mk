@@ -1,4 +1,6 @@
 ## pipe/: the pipes chapter.
-bin_PROGRAMS += %D%/ipc-pipe %D%/connect2
+bin_PROGRAMS += %D%/ipc-pipe
 %C%_ipc_pipe_SOURCES = %D%/ipc-pipe.c
+
+bin_PROGRAMS += %D%/connect2
 %C%_connect2_SOURCES = %D%/connect2.c
