@@ -726,14 +726,7 @@ cmd_bench(struct opts *o, int argc, char **argv)
 	(void)argv;
 	if (argc > 0)
 		usage_error("bench takes no arguments");
-	memset(&b, 0, sizeof(b));
-	b.mechanism = "fifo";
-	b.latency = o->latency;
-	b.size = o->size ? o->size : (o->latency ? 64 : 65536);
-	b.count = o->count ? o->count : bench_default_count(b.size, b.latency);
-	b.warmup = b.count / 10 > 10 ? b.count / 10 : 10;
-	b.cpu[0] = o->cpu[0];
-	b.cpu[1] = o->cpu[1];
+	bench_setup(&b, "fifo", o->size, o->count, o->latency, o->cpu);
 	if ((buf = malloc(b.size)) == NULL)
 		err(1, "malloc");
 	memset(buf, 'x', b.size);

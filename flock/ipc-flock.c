@@ -1377,15 +1377,9 @@ cmd_bench(struct opts *o, int argc, char **argv)
 	if (!o->latency && o->cpu[0] != o->cpu[1])
 		usage_error("--cpu A,B pins two processes, and only bench "
 		    "--latency has two; use --cpu A,A");
-	memset(&b, 0, sizeof(b));
-	b.mechanism = mechanism[o->kind];
-	b.latency = o->latency;
 	/* A lock carries no data: size 0; a "message" is one lock+unlock. */
-	b.size = 0;
-	b.count = o->count ? o->count : bench_default_count(0, b.latency);
-	b.warmup = b.count / 10 > 10 ? b.count / 10 : 10;
-	b.cpu[0] = o->cpu[0];
-	b.cpu[1] = o->cpu[1];
+	bench_setup(&b, mechanism[o->kind], BENCH_NO_DATA, o->count,
+	    o->latency, o->cpu);
 	for (i = 0; i < (o->kind == FLOCK && o->latency ? 3 : 1); i++) {
 		snprintf(what, sizeof(what), "bench%d", i);
 		fd = private_file(paths[i], sizeof(paths[i]), what, 0);

@@ -69,6 +69,23 @@ bench_default_count(size_t size, int latency)
 	return n;
 }
 
+void
+bench_setup(struct bench *b, const char *mechanism, size_t size,
+    long long count, int latency, const int cpu[2])
+{
+	memset(b, 0, sizeof(*b));
+	b->mechanism = mechanism;
+	b->latency = latency;
+	if (size == BENCH_NO_DATA)
+		b->size = 0;
+	else
+		b->size = size != 0 ? size : latency ? 64 : 65536;
+	b->count = count != 0 ? count : bench_default_count(b->size, latency);
+	b->warmup = b->count / 10 > 10 ? b->count / 10 : 10;
+	b->cpu[0] = cpu[0];
+	b->cpu[1] = cpu[1];
+}
+
 static void
 print_common(const struct bench *b)
 {

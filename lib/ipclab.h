@@ -173,6 +173,17 @@ struct bench {
 	int		 latency;	/* 1: ping-pong round trips */
 };
 
+/* A lock carries no data: bench_setup's SIZE for "a message is 0 bytes". */
+#define BENCH_NO_DATA	((size_t)-1)
+
+/*
+ * Fill B the same way for every bench: SIZE bytes a message (0: 64 for
+ * LATENCY, else 65536), COUNT messages (0: bench_default_count), a
+ * tenth of that (at least 10) untimed first, CPU the sender and the
+ * receiver (-1 each when unpinned).
+ */
+void	bench_setup(struct bench *b, const char *mechanism, size_t size,
+	    long long count, int latency, const int cpu[2]);
 /* Monotonic time in seconds. */
 double	now(void);
 /* Pin the calling process to CPU (no-op for -1); exit 1 on failure. */

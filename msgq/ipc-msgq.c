@@ -1597,13 +1597,8 @@ cmd_bench(struct opts *o, int argc, char **argv)
 	(void)argv;
 	if (argc > 0)
 		usage_error("bench takes no arguments");
-	memset(&b, 0, sizeof(b));
-	b.latency = o->latency;
-	b.size = o->size ? o->size : (o->latency ? 64 : 65536);
-	b.count = o->nmsgs ? o->nmsgs : bench_default_count(b.size, b.latency);
-	b.warmup = b.count / 10 > 10 ? b.count / 10 : 10;
-	b.cpu[0] = o->cpu[0];
-	b.cpu[1] = o->cpu[1];
+	bench_setup(&b, o->posix ? "msgq-posix" : "msgq-sysv", o->size,
+	    o->nmsgs, o->latency, o->cpu);
 	say("%s, %lld messages of %zu bytes after %lld to warm up",
 	    b.latency ? "round trips" : "one-way stream", b.count, b.size,
 	    b.warmup);

@@ -1487,15 +1487,8 @@ cmd_bench(struct opts *o, int argc, char **argv)
 	if (o->size > (size_t)64 << 20)
 		usage_error("-s: %zu is out of range for bench (1 to %zu "
 		    "bytes)", o->size, (size_t)64 << 20);
-	memset(&b, 0, sizeof(b));
-	b.mechanism = o->memfd ? "shm-memfd" : o->posix ? "shm-posix" :
-	    "shm-sysv";
-	b.latency = o->latency;
-	b.size = o->size ? o->size : (o->latency ? 64 : 65536);
-	b.count = o->count ? o->count : bench_default_count(b.size, b.latency);
-	b.warmup = b.count / 10 > 10 ? b.count / 10 : 10;
-	b.cpu[0] = o->cpu[0];
-	b.cpu[1] = o->cpu[1];
+	bench_setup(&b, o->memfd ? "shm-memfd" : o->posix ? "shm-posix" :
+	    "shm-sysv", o->size, o->count, o->latency, o->cpu);
 	if ((buf = malloc(b.size)) == NULL)
 		err(1, "malloc");
 	memset(buf, 'x', b.size);

@@ -1075,14 +1075,9 @@ cmd_bench(struct opts *o, int argc, char **argv)
 	(void)argv;
 	if (argc > 0)
 		usage_error("bench takes no arguments");
-	memset(&b, 0, sizeof(b));
-	b.mechanism = "signal";
-	b.latency = 1;
-	b.size = sizeof(value.sival_int);
-	b.count = o->count ? o->count : bench_default_count(b.size, 1);
-	b.warmup = b.count / 10 > 10 ? b.count / 10 : 10;
-	b.cpu[0] = o->cpu[0];
-	b.cpu[1] = o->cpu[1];
+	/* The payload is the one int that sigqueue() carries. */
+	bench_setup(&b, "signal", sizeof(value.sival_int), o->count, 1,
+	    o->cpu);
 	total = b.warmup + b.count;
 	if (total > INT_MAX)
 		usage_error("-n: at most %d round trips", INT_MAX - 10);

@@ -1906,14 +1906,8 @@ cmd_bench(struct opts *o, int argc, char **argv)
 		usage_error("bench: a Unix stream socket, or --tcp HOST:PORT");
 	if (o->tcp != NULL)
 		endpoint(&ep, o, NULL, "socket", 1);
-	memset(&b, 0, sizeof(b));
-	b.mechanism = o->tcp != NULL ? "tcp" : "unix-stream";
-	b.latency = o->latency;
-	b.size = o->size ? o->size : (o->latency ? 64 : 65536);
-	b.count = o->count ? o->count : bench_default_count(b.size, b.latency);
-	b.warmup = b.count / 10 > 10 ? b.count / 10 : 10;
-	b.cpu[0] = o->cpu[0];
-	b.cpu[1] = o->cpu[1];
+	bench_setup(&b, o->tcp != NULL ? "tcp" : "unix-stream", o->size,
+	    o->count, o->latency, o->cpu);
 	if ((buf = malloc(b.size)) == NULL)
 		err(1, "malloc");
 	memset(buf, 'x', b.size);
