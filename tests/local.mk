@@ -7,7 +7,12 @@ AM_TESTS_ENVIRONMENT = \
 	top_builddir='$(abs_top_builddir)'; export top_builddir; \
 	top_srcdir='$(abs_top_srcdir)'; export top_srcdir;
 
+## make bench's yardsticks (memcpy, a bare pipe loop); built, not installed.
+noinst_PROGRAMS += %D%/benchref
+%C%_benchref_SOURCES = %D%/benchref.c
+
 TESTS += \
+	%D%/benchref.sh \
 	%D%/connect2.sh \
 	%D%/ipc-fifo.sh \
 	%D%/ipc-flock.sh \
