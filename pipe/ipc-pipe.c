@@ -4,7 +4,8 @@
  * Teaches: pipe(2) and its two ends, fork(2) sharing them, close(2) of the
  * end a process does not use, read(2) until end of file, waitpid(2), SIGPIPE
  * and EPIPE, the pipe's capacity (O_NONBLOCK, EAGAIN, F_GETPIPE_SZ,
- * F_SETPIPE_SZ) and the PIPE_BUF atomicity promise.
+ * F_SETPIPE_SZ), the PIPE_BUF atomicity promise, and vmsplice(2) and
+ * splice(2), which move pages instead of copying bytes.
  *
  * Try:
  *	$ ipc-pipe demo
@@ -15,13 +16,16 @@
  *	$ ipc-pipe sigpipe; ipc-pipe sigpipe --ignore
  *	$ ipc-pipe atomic -s 512; ipc-pipe atomic -s 200K -n 50
  *	$ ipc-pipe bench -s 64K; ipc-pipe bench --latency -s 64
+ *	$ ipc-pipe bench --splice -s 64K
  *	$ strace -f -e trace=pipe,pipe2,close,read,write ipc-pipe -q demo
  *
- * See also: pipe(2), pipe(7), fork(2), fcntl(2), connect2(1), ipclab(7)
+ * See also: pipe(2), pipe(7), fork(2), fcntl(2), vmsplice(2), connect2(1),
+ *	ipclab(7)
  */
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 
 #include <ctype.h>
@@ -48,6 +52,7 @@ struct opts {
 	size_t		 size;		/* atomic, bench; 0 for the default */
 	long long	 count;		/* atomic, bench; 0 for the default */
 	int		 latency;	/* bench: ping-pong */
+	int		 splice;	/* bench: vmsplice in, splice out */
 	int		 cpu[2];	/* bench: sender, receiver CPUs */
 };
 
@@ -769,6 +774,109 @@ bench_pingpong(struct bench *b, char *buf)
 	free(rtt);
 }
 
+#ifdef HAVE_VMSPLICE
+/*
+ * Move BYTES bytes from the pipe FD to NUL with splice(), at most SIZE a
+ * call: the pages go from the pipe to /dev/null and never through our
+ * memory.  Returns -1 on an early EOF.
+ */
+static int
+splice_drain(int fd, int nul, size_t size, unsigned long long bytes)
+{
+	ssize_t n;
+
+	while (bytes > 0) {
+		stop_if_signalled();
+		n = splice(fd, NULL, nul, NULL, bytes < size ? bytes : size,
+		    SPLICE_F_MOVE);
+		if (n > 0) {
+			bytes -= (unsigned long long)n;
+			continue;
+		}
+		if (n == 0)
+			return -1;
+		if (errno != EINTR)
+			err(1, "splice");
+	}
+	return 0;
+}
+
+/*
+ * bench --splice: the stream of bench_stream without the two copies.
+ * vmsplice() puts references to the sender's own pages in the pipe
+ * instead of copying the bytes in; splice() hands the pipe's pages to
+ * /dev/null instead of copying them out.  The catch: until the reader
+ * has consumed them, the pipe holds the sender's pages themselves, so
+ * the sender must not change BUF meanwhile; this one never writes it.
+ */
+static void
+bench_splice(struct bench *b, char *buf)
+{
+	long long i, max, total = b->warmup + b->count;
+	struct iovec iov;
+	char extra[32];
+	int fd[2], nul, pipesz;
+	double t0, t1;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(fd) == -1)
+		err(1, "pipe");
+	/* A bigger pipe holds more pages in flight: fewer wake-ups. */
+	max = proc_limit("/proc/sys/fs/pipe-max-size");
+	pipesz = max > 0 && max < (1 << 20) ? (int)max : 1 << 20;
+	if ((pipesz = fcntl(fd[1], F_SETPIPE_SZ, pipesz)) == -1) {
+		if (errno != EPERM)
+			err(1, "fcntl F_SETPIPE_SZ");
+		/* Over this user's pipe-user-pages-soft: keep the default. */
+		if ((pipesz = fcntl(fd[1], F_GETPIPE_SZ)) == -1)
+			err(1, "fcntl F_GETPIPE_SZ");
+	}
+	if ((nul = open("/dev/null", O_WRONLY)) == -1)
+		err(1, "open /dev/null");
+	if ((pid = fork()) == -1)
+		err(1, "fork");
+	if (pid == 0) {
+		pin_to_cpu(b->cpu[0]);
+		if (close(fd[0]) == -1)
+			err(1, "close");
+		for (i = 0; i < total; i++) {
+			iov.iov_base = buf;
+			iov.iov_len = b->size;
+			/* Like write(), vmsplice() may move part of it. */
+			while (iov.iov_len > 0) {
+				stop_if_signalled();
+				if ((n = vmsplice(fd[1], &iov, 1, 0)) == -1) {
+					if (errno != EINTR)
+						err(1, "vmsplice");
+					continue;
+				}
+				iov.iov_base = (char *)iov.iov_base + n;
+				iov.iov_len -= (size_t)n;
+			}
+		}
+		_exit(0);
+	}
+	cleanup_child(pid);
+	pin_to_cpu(b->cpu[1]);
+	if (close(fd[1]) == -1)
+		err(1, "close");
+	if (splice_drain(fd[0], nul, b->size,
+	    (unsigned long long)b->warmup * b->size) == -1)
+		errx(1, "the sender stopped early");
+	t0 = now();
+	if (splice_drain(fd[0], nul, b->size,
+	    (unsigned long long)b->count * b->size) == -1)
+		errx(1, "the sender stopped early");
+	t1 = now();
+	if (close(fd[0]) == -1 || close(nul) == -1)
+		err(1, "close");
+	require_success(reap(pid, "sender"), "sender");
+	snprintf(extra, sizeof(extra), "pipe_size=%d", pipesz);
+	bench_report_throughput(b, t1 - t0, extra);
+}
+#endif /* HAVE_VMSPLICE */
+
 /* bench: measure the pipe; one key=value line on stdout. */
 static int
 cmd_bench(struct opts *o, int argc, char **argv)
@@ -779,15 +887,27 @@ cmd_bench(struct opts *o, int argc, char **argv)
 	(void)argv;
 	if (argc > 0)
 		usage_error("bench takes no arguments");
-	bench_setup(&b, "pipe", o->size, o->count, o->latency, o->cpu);
+	if (o->splice && o->latency)
+		usage_error("--splice measures a stream; not with --latency");
+#ifndef HAVE_VMSPLICE
+	if (o->splice)
+		errx(1, "--splice: this system has no vmsplice");
+#endif
+	bench_setup(&b, o->splice ? "pipe-splice" : "pipe", o->size, o->count,
+	    o->latency, o->cpu);
 	if ((buf = malloc(b.size)) == NULL)
 		err(1, "malloc");
 	memset(buf, 'x', b.size);
 	say("%s, %lld messages of %zu bytes after %lld to warm up",
-	    b.latency ? "round trips" : "one-way stream", b.count, b.size,
-	    b.warmup);
+	    b.latency ? "round trips" : o->splice ?
+	    "one-way stream, vmsplice in and splice out" : "one-way stream",
+	    b.count, b.size, b.warmup);
 	if (b.latency)
 		bench_pingpong(&b, buf);
+#ifdef HAVE_VMSPLICE
+	else if (o->splice)
+		bench_splice(&b, buf);
+#endif
 	else
 		bench_stream(&b, buf);
 	free(buf);
@@ -809,6 +929,9 @@ set_option(struct opts *o, int c, const char *arg)
 		break;
 	case 'O':
 		o->leave_open = 1;
+		break;
+	case 'P':
+		o->splice = 1;
 		break;
 	case 'S':
 		o->set = parse_size("--set", arg, 1, INT_MAX);
@@ -844,7 +967,8 @@ static const struct command commands[] = {
 	  "write with no reader left: SIGPIPE, or EPIPE" },
 	{ "atomic", cmd_atomic, "nsw", "[-w W] [-s SIZE] [-n N]",
 	  "concurrent writers: torn records above PIPE_BUF" },
-	{ "bench", cmd_bench, "CLns", "[-s SIZE] [-n N] [--latency] [--cpu A,B]",
+	{ "bench", cmd_bench, "CLPns",
+	  "[-s SIZE] [-n N] [--latency | --splice] [--cpu A,B]",
 	  "measure throughput or round-trip latency" },
 	{ NULL, NULL, NULL, NULL, NULL }
 };
@@ -854,6 +978,7 @@ static const struct option_help option_help[] = {
 	{ 'I', "--ignore", "sigpipe: the writer ignores SIGPIPE" },
 	{ 'L', "--latency", "bench: round trips instead of a stream" },
 	{ 'O', "--leave-open", "eof: the reader keeps its write end open" },
+	{ 'P', "--splice", "bench: vmsplice in and splice out, no copies" },
 	{ 'S', "--set BYTES", "capacity: ask F_SETPIPE_SZ for BYTES first" },
 	{ 'h', "-h, --help", "show help (for COMMAND if given) and exit" },
 	{ 'n', "-n, --count N", "atomic: records per writer (1000); bench: "
@@ -877,6 +1002,7 @@ static const struct option longopts[] = {
 	{ "reverse", no_argument, NULL, 'r' },
 	{ "set", required_argument, NULL, 'S' },
 	{ "size", required_argument, NULL, 's' },
+	{ "splice", no_argument, NULL, 'P' },
 	{ "timeout", required_argument, NULL, 't' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "writers", required_argument, NULL, 'w' },

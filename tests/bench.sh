@@ -54,10 +54,12 @@ measure() {
 }
 
 # One line per mechanism: name, the command that benches it, and what it
-# measures: "tl" throughput and latency, "l" latency only (a signal or a
-# lock carries no payload to stream).
+# measures: "tl" throughput and latency, "t" throughput only (splice moves
+# a stream), "l" latency only (a signal or a lock carries no payload to
+# stream).
 mechanisms='pipe-ref|benchref pipe|tl
 pipe|ipc-pipe -q bench|tl
+pipe-splice|ipc-pipe -q bench --splice|t
 fifo|ipc-fifo -q bench|tl
 msgq-sysv|ipc-msgq -q bench|tl
 msgq-posix|ipc-msgq -q --posix bench|tl
@@ -80,19 +82,27 @@ printf '%s\n' "$mechanisms" | {
 		# shellcheck disable=SC2086 # the command is words on purpose
 		set -- $cmd
 		command -v "$1" >/dev/null 2>&1 || continue
-		small='- - -' large='- - -'
+		small='- - -' large='- - -' rtt='- - -'
 		# shellcheck disable=SC2086 # $cpu is zero or two words
-		if [ "$modes" = tl ]; then
+		case $modes in
+		t*)
 			small=$(measure mib_per_s "$@" $cpu -n $n_small -s 64) ||
 			    exit 1
 			large=$(measure mib_per_s "$@" $cpu -n $n_large -s 64K) ||
 			    exit 1
+			;;
+		esac
+		# shellcheck disable=SC2086 # $cpu is zero or two words
+		case $modes in
+		tl)
 			rtt=$(measure rtt_p50_us "$@" $cpu --latency -n $n_rtt \
 			    -s 64) || exit 1
-		else
+			;;
+		l)
 			rtt=$(measure rtt_p50_us "$@" $cpu --latency -n $n_rtt) ||
 			    exit 1
-		fi
+			;;
+		esac
 		table="$table$name $small $large $rtt
 "
 	done

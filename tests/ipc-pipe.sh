@@ -129,6 +129,13 @@ like "$out" ' cpu=0,0$' "bench --cpu reports the pinning"
 run ipc-pipe -q bench -n 10 --cpu 0,1000
 is "$rc" 1 "bench --cpu with a CPU we cannot use fails with exit 1"
 like "$err" '^ipc-pipe: cannot pin to CPU 1000' "... and says why"
+run ipc-pipe -q bench --splice -n 300 -s 8K
+like "$out" '^mechanism=pipe-splice size=8192 count=300 seconds=[0-9.]+ mib_per_s=[0-9.]+ msgs_per_s=[0-9]+ pipe_size=[0-9]+$' \
+    "bench --splice: the stream's line, with the pipe size granted"
+is "$rc" 0 "bench --splice exits 0"
+run ipc-pipe -q bench --splice -n 100 -s 64 --cpu 0,0
+like "$out" '^mechanism=pipe-splice size=64 count=100 .* cpu=0,0 pipe_size=[0-9]+$' \
+    "bench --splice -s 64 --cpu 0,0: small messages, pinned"
 
 # Help and version.
 run ipc-pipe --help
@@ -158,6 +165,7 @@ usage_error "timeout not a number" ipc-pipe eof -t soon
 usage_error "timeout negative" ipc-pipe eof -t -1
 usage_error "missing option argument" ipc-pipe eof -t
 usage_error "cpu pair without a comma" ipc-pipe bench --cpu 1
+usage_error "bench --splice with --latency" ipc-pipe bench --splice --latency
 usage_error "set of zero bytes" ipc-pipe capacity --set 0
 usage_error "line with a newline" ipc-pipe duplex "a
 b"
