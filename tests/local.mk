@@ -8,6 +8,7 @@ AM_TESTS_ENVIRONMENT = \
 	top_srcdir='$(abs_top_srcdir)'; export top_srcdir;
 
 TESTS += \
+	%D%/badinput.sh \
 	%D%/connect2.sh \
 	%D%/ipc-fifo.sh \
 	%D%/ipc-flock.sh \
