@@ -10,6 +10,7 @@ AM_TESTS_ENVIRONMENT = \
 TESTS += \
 	%D%/badinput.sh \
 	%D%/connect2.sh \
+	%D%/interrupt.sh \
 	%D%/ipc-fifo.sh \
 	%D%/ipc-flock.sh \
 	%D%/ipc-msgq.sh \
