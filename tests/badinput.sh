@@ -13,6 +13,7 @@
 # variables for the tables are used through eval (SC2034).
 # shellcheck disable=SC1091,SC2034,SC2154
 . "${top_srcdir:-.}/tests/tap.sh"
+. "${top_srcdir:-.}/tests/objects.sh"
 
 # A POSIX name of 300 characters, longer than NAME_MAX.
 long=$(printf '%300s' '' | tr ' ' n)
@@ -26,37 +27,6 @@ nopid=$(($(cat /proc/sys/kernel/pid_max) + 1))
 me=$$
 rd=$XDG_RUNTIME_DIR/ipclab-$(id -u)
 
-# snapshot: what exists now where a program could leave something.
-# run's .out and .err and our own lists in the scratch directory do not
-# count, nor does the private run directory itself: the default System V
-# keys are ftok(3) of it, so it is made when they are needed (its content
-# counts, and the usage errors are checked not to make it).
-snapshot() {
-	find "$SCRATCH" ! -name .out ! -name .err ! -name .before ! -name .now \
-	    ! -path "$rd"
-	ls -A /dev/shm 2>/dev/null
-	if [ -d /dev/mqueue ]; then
-		ls -A /dev/mqueue 2>/dev/null
-	fi
-	{ ipcs -q; ipcs -m; ipcs -s; } 2>/dev/null | awk '$1 ~ /^0x/ { print $1, $2 }'
-}
-
-# new_since FILE: what exists now that FILE's snapshot did not have.
-new_since() {
-	snapshot | sort >"$SCRATCH/.now"
-	comm -13 "$1" "$SCRATCH/.now"
-}
-
-# nothing_new FILE: nothing exists now that FILE did not have.  Another
-# test run on this machine may hold an object for a moment (a demo, a
-# bench): what we left behind stays, theirs goes, so look a while.
-no_new_entry() {
-	[ -z "$(new_since "$1")" ]
-}
-nothing_new() {
-	no_new_entry "$1" || wait_for 3 no_new_entry "$1"
-}
-
 # cases EXPECTED: run each case of the here-document on stdin and check
 # it ends with status EXPECTED (2 for usage errors) in the promised form.
 cases() {
@@ -66,7 +36,7 @@ cases() {
 		desc=$(printf '%s' "$desc" | sed 's/[[:space:]]*$//')
 		eval "set -- $cmd"
 		prog=$1
-		snapshot | sort >"$SCRATCH/.before"
+		objects_before
 		run -t 10 "$@" </dev/null
 		first=$(printf '%s\n' "$err" | head -n 1)
 		second=$(printf '%s\n' "$err" | sed -n 2p)
@@ -84,8 +54,8 @@ cases() {
 		"2:no command"*":Usage: $prog "*) ;;
 		*) why="$why no Try line second;" ;;
 		esac
-		if ! nothing_new "$SCRATCH/.before"; then
-			why="$why left behind: $(new_since "$SCRATCH/.before" |
+		if ! nothing_new; then
+			why="$why left behind: $(objects_new |
 			    tr '\n' ' ');"
 		fi
 		if [ -z "$why" ]; then
@@ -210,6 +180,43 @@ a socket path too long             | ipc-socket recvfd "$longsock"
 --cpu with one CPU                 | ipc-pipe bench --cpu 0
 --cpu not numbers                  | ipc-shm bench --cpu a,b
 --cpu negative                     | ipc-msgq bench --cpu -1,0
+an empty abstract name             | ipc-socket serve --abstract ''
+an abstract name too long          | ipc-socket serve --abstract "$long"
+a host that is no address          | ipc-socket connect --tcp 256.1.1.1:80 x
+--maxmsg 0                         | ipc-msgq --posix -N "/$UNIQ" --maxmsg 0 send hi
+--msgsize 0                        | ipc-msgq --posix -N "/$UNIQ" --msgsize 0 send hi
+a segment of 0 bytes               | ipc-shm write hi -s 0
+a negative timeout                 | ipc-sem -N "/$UNIQ" wait -t -1
+a timeout of nan seconds           | ipc-sem -N "/$UNIQ" wait -t nan
+a timeout of inf seconds           | ipc-pipe eof -t inf
+a timeout of 1e999 seconds         | ipc-sem -N "/$UNIQ" wait -t 1e999
+--hang with junk seconds           | ipc-signal supervise --hang 1@x
+--hang worker 0                    | ipc-signal supervise --hang 0
+--interval 0                       | ipc-signal supervise --interval 0
+a negative --run                   | ipc-signal supervise --run -1
+100000 workers                     | ipc-signal supervise -w 100000
+100000 workers                     | ipc-sem counter -w 100000 -n 1
+100000 writers                     | ipc-pipe atomic -w 100000 -n 1
+a VALUE that is no number          | ipc-signal send "$me" 0 notanumber
+a negative --start                 | ipc-flock test "$x" --start -1
+a negative --len                   | ipc-flock test "$x" --len -1
+--start 2^64                       | ipc-flock test "$x" --start "$big"
+--flock and --ofd                  | ipc-flock test "$x" --flock --ofd
+a range for --flock                | ipc-flock lock "$x" --flock --start 5
+a negative recv count              | ipc-msgq recv -c -1
+a receive buffer of 0 bytes        | ipc-msgq recv -s 0 --nowait
+two counter modes                  | ipc-sem counter --named --sysv
+two counter modes                  | ipc-sem counter --no-lock --named
+key 0, which is IPC_PRIVATE        | ipc-msgq -k 0 send hi
+key 0, which is IPC_PRIVATE        | ipc-shm -k 0 write hi
+key 0, which is IPC_PRIVATE        | ipc-sem --sysv -k 0 create
+ftok project 0                     | ipc-shm -P 0 -f "$x" info
+a pipe size of 0                   | ipc-pipe capacity --set 0
+a negative pipe size               | ipc-pipe capacity --set -1
+a bench message of 1 GiB           | ipc-shm bench -s 1G -n 1
+a bench message of 1 GiB           | ipc-msgq bench -s 1G -n 1
+a bench message of 1 GiB           | ipc-socket bench -s 1G -n 1
+-N without --posix                 | ipc-msgq -N "/$UNIQ" send hi
 EOF
 
 check "usage errors do not even make the run directory" test ! -e "$rd"
@@ -228,6 +235,21 @@ a socket that is not there         | ipc-socket -q connect "$x" hi
 a file that is not there           | ipc-socket -q passfd "$x"
 a pid that does not exist          | ipc-signal -q send "$nopid" TERM
 a file to test that is not there   | ipc-flock -q test "$x"
+an empty path                      | ipc-fifo -q make ''
+a file to send that is not there   | ipc-socket -q sendfd "$x" "$x.2"
+a socket path that is a directory  | ipc-socket -q serve "$SCRATCH"
+a FIFO path that is a directory    | ipc-fifo -q read "$SCRATCH"
+a named semaphore not there: post  | ipc-sem -q -N "/$UNIQ" post
+a named semaphore not there: wait  | ipc-sem -q -N "/$UNIQ" wait --try
+a named semaphore not there: rm    | ipc-sem -q -N "/$UNIQ" rm
+a POSIX object not there: rm       | ipc-shm -q --posix -N "/$UNIQ" rm
+a POSIX queue not there: recv      | ipc-msgq -q --posix -N "/$UNIQ" recv --nowait
+a POSIX queue not there: rm        | ipc-msgq -q --posix -N "/$UNIQ" rm
+a System V queue not there: recv   | ipc-msgq -q recv --nowait
+a System V segment not there: read | ipc-shm -q read
+a semaphore set not there: post    | ipc-sem -q --sysv post
+a directory to lock                | ipc-flock -q lock "$SCRATCH"
+an abstract name nobody listens at | ipc-socket -q connect --abstract "$UNIQ" hi
 EOF
 
 left=$(leftovers)

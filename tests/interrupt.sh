@@ -9,6 +9,7 @@
 # tap.sh's bg and reap_bg set bg_pid and rc; 'shellcheck -x' sees that.
 # shellcheck disable=SC1091,SC2154
 . "${top_srcdir:-.}/tests/tap.sh"
+. "${top_srcdir:-.}/tests/objects.sh"
 
 seed=${IPCLAB_SEED:-20261123}
 case $seed in
@@ -31,36 +32,6 @@ lockfile=$SCRATCH/lockfile
 : >"$lockfile"
 sock=$SCRATCH/sock
 rd=$XDG_RUNTIME_DIR/ipclab-$(id -u)
-
-# snapshot: what exists where a program could leave something.  run's
-# .out and .err and our own lists do not count, nor does the private run
-# directory itself, made the first time a program needs it (what is in it
-# counts).
-snapshot() {
-	find "$SCRATCH" ! -name .out ! -name .err ! -name .before ! -name .now \
-	    ! -name .err.int ! -path "$rd"
-	ls -A /dev/shm 2>/dev/null
-	if [ -d /dev/mqueue ]; then
-		ls -A /dev/mqueue 2>/dev/null
-	fi
-	{ ipcs -q; ipcs -m; ipcs -s; } 2>/dev/null | awk '$1 ~ /^0x/ { print $1, $2 }'
-}
-
-# new_since FILE: what exists now that FILE's snapshot did not have.
-new_since() {
-	snapshot | sort >"$SCRATCH/.now"
-	comm -13 "$1" "$SCRATCH/.now"
-}
-
-no_new_entry() {
-	[ -z "$(new_since "$1")" ]
-}
-
-# Another test run on this machine may hold an object for a moment: what
-# we left behind stays, theirs goes, so look for a while.
-nothing_new() {
-	no_new_entry "$1" || wait_for 3 no_new_entry "$1"
-}
 
 # ended PID: PID has exited (gone, or a zombie waiting for its parent).
 ended() {
@@ -90,15 +61,15 @@ interrupt() {
 		want=${statuses%% *}
 		statuses=${statuses#* }
 		next_delay
-		snapshot | sort >"$SCRATCH/.before"
-		bg "$@" >/dev/null 2>"$SCRATCH/.err.int"
+		objects_before
+		bg "$@" >/dev/null 2>"$SCRATCH/.err"
 		pid=$bg_pid
 		desc="SIG$sig after ${delay}s ends $*"
 		if ! wait_for 5 first_child "$pid"; then
 			reap_bg "$pid"
 			not_ok "$desc"
 			diag "it never started: status $rc" \
-			    "$(head -n 3 "$SCRATCH/.err.int")"
+			    "$(head -n 3 "$SCRATCH/.err")"
 			continue
 		fi
 		sleep "$delay"
@@ -116,15 +87,15 @@ interrupt() {
 				kill -s KILL "${p%%(*}" 2>/dev/null
 			done
 		fi
-		if ! nothing_new "$SCRATCH/.before"; then
-			why="$why left behind: $(new_since "$SCRATCH/.before" |
+		if ! nothing_new; then
+			why="$why left behind: $(objects_new |
 			    tr '\n' ' ');"
 		fi
 		if [ -z "$why" ]; then
 			ok "$desc"
 		else
 			not_ok "$desc"
-			diag "problem:$why" "stderr: $(tail -n 3 "$SCRATCH/.err.int")"
+			diag "problem:$why" "stderr: $(tail -n 3 "$SCRATCH/.err")"
 		fi
 	done
 }

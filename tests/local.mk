@@ -23,6 +23,7 @@ TESTS += \
 
 EXTRA_DIST += \
 	%D%/bench.sh \
+	%D%/objects.sh \
 	%D%/tap.sh \
 	%D%/tour.sh \
 	$(TESTS)
