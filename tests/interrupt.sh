@@ -125,8 +125,29 @@ interrupt "$all" "$died" ipc-flock -q demo -n 1000000
 interrupt "$all" "$died" ipc-flock -q lock "$lockfile" -- sleep 60
 interrupt "$all" "$died" ipc-flock -q bench -n "$n"
 interrupt "$all" "$died" ipc-signal -q bench -n "$n"
-# ipc-signal(1): SIGINT, SIGTERM and SIGHUP are supervise's normal end.
+# ipc-signal(1): SIGINT, SIGTERM and SIGHUP are supervise's normal end,
+# SIGINT and SIGTERM catch's (it reports SIGHUP and goes on).
 interrupt "$all" '0 0 0' ipc-signal -q supervise
+interrupt 'INT TERM' '0 0' ipc-signal -q catch
+
+# More paths through the programs, one signal each.
+interrupt INT 130 ipc-pipe -q eof --leave-open -t 60
+interrupt TERM 143 connect2 -q sleep 60 -- cat
+interrupt HUP 129 ipc-fifo -q bench --latency -n "$n"
+interrupt INT 130 ipc-msgq -q --posix bench --latency -n "$n"
+interrupt TERM 143 ipc-shm -q --memfd demo -n "$n"
+interrupt HUP 129 ipc-shm -q bench --latency -n "$n"
+interrupt INT 130 ipc-socket -q bench --latency -n "$n"
+interrupt TERM 143 ipc-socket -q bench --tcp 127.0.0.1:0 -n "$n"
+interrupt HUP 129 ipc-socket -q serve --dgram "$sock"
+interrupt INT 130 ipc-socket -q serve --abstract "$UNIQ"
+interrupt TERM 143 ipc-socket -q recvfd "$sock"
+interrupt HUP 129 ipc-flock -q bench --latency -n "$n"
+# A semaphore at 0 that the test made: wait sleeps until the signal.
+sem=/$UNIQ
+ipc-sem -q -N "$sem" create -V 0
+interrupt INT 130 ipc-sem -q -N "$sem" wait
+ipc-sem -q -N "$sem" rm
 
 is "$(ls -A "$rd" 2>/dev/null)" "" "the run directory is empty"
 left=$(leftovers)
