@@ -26,6 +26,12 @@ x=$SCRATCH/x
 nopid=$(($(cat /proc/sys/kernel/pid_max) + 1))
 me=$$
 rd=$XDG_RUNTIME_DIR/ipclab-$(id -u)
+# Run directories someone else prepared: a symlink to a directory of
+# theirs, and a file.
+uid=$(id -u)
+mkdir "$SCRATCH/theirs" "$SCRATCH/link" "$SCRATCH/file"
+ln -s "$SCRATCH/theirs" "$SCRATCH/link/ipclab-$uid"
+: >"$SCRATCH/file/ipclab-$uid"
 
 # cases EXPECTED: run each case of the here-document on stdin and check
 # it ends with status EXPECTED (2 for usage errors) in the promised form.
@@ -35,7 +41,14 @@ cases() {
 		case $desc in '' | '#'*) continue ;; esac
 		desc=$(printf '%s' "$desc" | sed 's/[[:space:]]*$//')
 		eval "set -- $cmd"
+		# env VAR=VALUE PROG ...: the program is the first word after.
 		prog=$1
+		for a; do
+			case $a in
+			env | *=*) ;;
+			*) prog=$a; break ;;
+			esac
+		done
 		objects_before
 		run -t 10 "$@" </dev/null
 		first=$(printf '%s\n' "$err" | head -n 1)
@@ -250,6 +263,13 @@ a System V segment not there: read | ipc-shm -q read
 a semaphore set not there: post    | ipc-sem -q --sysv post
 a directory to lock                | ipc-flock -q lock "$SCRATCH"
 an abstract name nobody listens at | ipc-socket -q connect --abstract "$UNIQ" hi
+a run directory that is a symlink  | env XDG_RUNTIME_DIR="$SCRATCH/link" ipc-fifo -q bench -n 1
+a run directory that is a symlink  | env XDG_RUNTIME_DIR="$SCRATCH/link" ipc-msgq -q info
+a run directory that is a symlink  | env XDG_RUNTIME_DIR="$SCRATCH/link" ipc-shm -q write hi
+a run directory that is a symlink  | env XDG_RUNTIME_DIR="$SCRATCH/link" ipc-sem -q --sysv create
+a run directory that is a symlink  | env XDG_RUNTIME_DIR="$SCRATCH/link" ipc-socket -q serve --once
+a run directory that is a file     | env XDG_RUNTIME_DIR="$SCRATCH/file" ipc-fifo -q demo
+a run directory that is a file     | env XDG_RUNTIME_DIR="$SCRATCH/file" ipc-socket -q demo
 EOF
 
 left=$(leftovers)
