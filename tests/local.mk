@@ -12,8 +12,10 @@ noinst_PROGRAMS += %D%/benchref
 %C%_benchref_SOURCES = %D%/benchref.c
 
 TESTS += \
+	%D%/badinput.sh \
 	%D%/benchref.sh \
 	%D%/connect2.sh \
+	%D%/interrupt.sh \
 	%D%/ipc-fifo.sh \
 	%D%/ipc-flock.sh \
 	%D%/ipc-msgq.sh \
@@ -26,6 +28,7 @@ TESTS += \
 
 EXTRA_DIST += \
 	%D%/bench.sh \
+	%D%/objects.sh \
 	%D%/tap.sh \
 	%D%/tour.sh \
 	$(TESTS)

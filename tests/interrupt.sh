@@ -1,0 +1,155 @@
+#!/bin/sh
+# interrupt.sh - Ctrl-C, kill and a closed terminal at a random moment:
+# every long-running command ends promptly with the status its man page
+# promises, leaves no process running and nothing behind in ipcs,
+# /dev/shm, /dev/mqueue, the run directory or the scratch directory.
+#
+# The moments come from a seeded pseudo-random sequence; the seed is
+# printed, and IPCLAB_SEED=N make check TESTS=tests/interrupt.sh replays it.
+# tap.sh's bg and reap_bg set bg_pid and rc; 'shellcheck -x' sees that.
+# shellcheck disable=SC1091,SC2154
+. "${top_srcdir:-.}/tests/tap.sh"
+. "${top_srcdir:-.}/tests/objects.sh"
+
+seed=${IPCLAB_SEED:-20261123}
+case $seed in
+'' | *[!0-9]*) echo "Bail out! IPCLAB_SEED must be a number"; exit 99 ;;
+esac
+diag "seed $seed: IPCLAB_SEED=$seed replays these moments"
+state=$((seed % 2147483648))
+
+# next_delay: the next moment, 0.050 to 0.600 s, in $delay (an LCG, the
+# C standard's example rand(), so every sh computes the same sequence).
+next_delay() {
+	state=$(((state * 1103515245 + 12345) % 2147483648))
+	delay=0.$(printf '%03d' $((50 + (state / 65536) % 551)))
+}
+
+# Files the test makes for the commands; they are meant to stay.
+fifo=$SCRATCH/follow
+mkfifo "$fifo"
+lockfile=$SCRATCH/lockfile
+: >"$lockfile"
+sock=$SCRATCH/sock
+rd=$XDG_RUNTIME_DIR/ipclab-$(id -u)
+
+# ended PID: PID has exited (gone, or a zombie waiting for its parent).
+ended() {
+	tap_state=$(sed 's/.*) \([A-Z]\).*/\1/' "/proc/$1/stat" 2>/dev/null)
+	[ -z "$tap_state" ] || [ "$tap_state" = Z ]
+}
+
+# first_child PID: the pid of PID's child, in $child, once there is one.
+first_child() {
+	child=$(pgrep -P "$1" | head -n 1)
+	[ -n "$child" ]
+}
+
+no_leftovers() {
+	[ -z "$(leftovers)" ]
+}
+
+# interrupt "INT TERM HUP" STATUSES CMD...: for each signal, start CMD,
+# send the signal to it at a random moment, and check the status (the
+# matching word of STATUSES), that it ended within 2 s, and that nothing
+# of it remains.
+interrupt() {
+	sigs=$1
+	statuses=$2
+	shift 2
+	for sig in $sigs; do
+		want=${statuses%% *}
+		statuses=${statuses#* }
+		next_delay
+		objects_before
+		bg "$@" >/dev/null 2>"$SCRATCH/.err"
+		pid=$bg_pid
+		desc="SIG$sig after ${delay}s ends $*"
+		if ! wait_for 5 first_child "$pid"; then
+			reap_bg "$pid"
+			not_ok "$desc"
+			diag "it never started: status $rc" \
+			    "$(head -n 3 "$SCRATCH/.err")"
+			continue
+		fi
+		sleep "$delay"
+		kill -s "$sig" "$child"
+		why=
+		if ! wait_for 2 ended "$pid"; then
+			why="$why still running 2 s after SIG$sig;"
+			kill -s KILL "$child" 2>/dev/null
+		fi
+		reap_bg "$pid"
+		[ "$rc" -eq "$want" ] || why="$why exit $rc, not $want;"
+		if ! wait_for 2 no_leftovers; then
+			why="$why left running: $(leftovers);"
+			for p in $(leftovers); do
+				kill -s KILL "${p%%(*}" 2>/dev/null
+			done
+		fi
+		if ! nothing_new; then
+			why="$why left behind: $(objects_new |
+			    tr '\n' ' ');"
+		fi
+		if [ -z "$why" ]; then
+			ok "$desc"
+		else
+			not_ok "$desc"
+			diag "problem:$why" "stderr: $(tail -n 3 "$SCRATCH/.err")"
+		fi
+	done
+}
+
+# 128+N: 130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP.
+all='INT TERM HUP'
+died='130 143 129'
+n=100000000
+interrupt "$all" "$died" ipc-pipe -q atomic -n "$n"
+interrupt "$all" "$died" ipc-pipe -q bench -n "$n"
+interrupt "$all" "$died" ipc-pipe -q bench --latency -n "$n"
+interrupt "$all" "$died" connect2 -q yes -- cat
+interrupt "$all" "$died" ipc-fifo -q bench -n "$n"
+interrupt "$all" "$died" ipc-fifo -q read --follow "$fifo"
+interrupt "$all" "$died" ipc-msgq -q bench -n "$n"
+interrupt "$all" "$died" ipc-msgq -q --posix bench -n "$n"
+interrupt "$all" "$died" ipc-shm -q demo -n "$n"
+interrupt "$all" "$died" ipc-shm -q bench -n "$n"
+interrupt "$all" "$died" ipc-shm -q --posix bench -n "$n"
+interrupt "$all" "$died" ipc-shm -q --memfd bench --spin -n "$n"
+interrupt "$all" "$died" ipc-sem -q counter -w 2 -n "$n"
+interrupt "$all" "$died" ipc-sem -q counter --named -w 2 -n "$n"
+interrupt "$all" "$died" ipc-sem -q counter --sysv -w 2 -n "$n"
+interrupt "$all" "$died" ipc-socket -q serve "$sock"
+interrupt "$all" "$died" ipc-socket -q bench -n "$n"
+interrupt "$all" "$died" ipc-flock -q demo -n 1000000
+interrupt "$all" "$died" ipc-flock -q lock "$lockfile" -- sleep 60
+interrupt "$all" "$died" ipc-flock -q bench -n "$n"
+interrupt "$all" "$died" ipc-signal -q bench -n "$n"
+# ipc-signal(1): SIGINT, SIGTERM and SIGHUP are supervise's normal end,
+# SIGINT and SIGTERM catch's (it reports SIGHUP and goes on).
+interrupt "$all" '0 0 0' ipc-signal -q supervise
+interrupt 'INT TERM' '0 0' ipc-signal -q catch
+
+# More paths through the programs, one signal each.
+interrupt INT 130 ipc-pipe -q eof --leave-open -t 60
+interrupt TERM 143 connect2 -q sleep 60 -- cat
+interrupt HUP 129 ipc-fifo -q bench --latency -n "$n"
+interrupt INT 130 ipc-msgq -q --posix bench --latency -n "$n"
+interrupt TERM 143 ipc-shm -q --memfd demo -n "$n"
+interrupt HUP 129 ipc-shm -q bench --latency -n "$n"
+interrupt INT 130 ipc-socket -q bench --latency -n "$n"
+interrupt TERM 143 ipc-socket -q bench --tcp 127.0.0.1:0 -n "$n"
+interrupt HUP 129 ipc-socket -q serve --dgram "$sock"
+interrupt INT 130 ipc-socket -q serve --abstract "$UNIQ"
+interrupt TERM 143 ipc-socket -q recvfd "$sock"
+interrupt HUP 129 ipc-flock -q bench --latency -n "$n"
+# A semaphore at 0 that the test made: wait sleeps until the signal.
+sem=/$UNIQ
+ipc-sem -q -N "$sem" create -V 0
+interrupt INT 130 ipc-sem -q -N "$sem" wait
+ipc-sem -q -N "$sem" rm
+
+is "$(ls -A "$rd" 2>/dev/null)" "" "the run directory is empty"
+left=$(leftovers)
+is "$left" "" "nothing of ours is left running"
+done_testing
