@@ -53,7 +53,8 @@ pin_to_cpu(int cpu)
 #endif
 }
 
-long long
+/* Default counts that keep a run near a second on a typical machine. */
+static long long
 bench_default_count(size_t size, int latency)
 {
 	long long n;

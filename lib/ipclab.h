@@ -178,7 +178,7 @@ struct bench {
 
 /*
  * Fill B the same way for every bench: SIZE bytes a message (0: 64 for
- * LATENCY, else 65536), COUNT messages (0: bench_default_count), a
+ * LATENCY, else 65536), COUNT messages (0: about a second's worth), a
  * tenth of that (at least 10) untimed first, CPU the sender and the
  * receiver (-1 each when unpinned).
  */
@@ -188,8 +188,6 @@ void	bench_setup(struct bench *b, const char *mechanism, size_t size,
 double	now(void);
 /* Pin the calling process to CPU (no-op for -1); exit 1 on failure. */
 void	pin_to_cpu(int cpu);
-/* Default counts that keep a run near a second on a typical machine. */
-long long	bench_default_count(size_t size, int latency);
 /* The throughput line: seconds for count messages of size bytes. */
 void	bench_report_throughput(const struct bench *b, double seconds,
 	    const char *extra);
