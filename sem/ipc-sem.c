@@ -730,7 +730,7 @@ cmd_create(struct opts *o, int argc, char **argv)
 static int
 wait_posix(struct opts *o)
 {
-	struct timespec deadline, slice;
+	struct timespec deadline = { 0, 0 }, slice;	/* deadline: with -t */
 	char buf[NAME_MAX + 1], path[PATH_MAX];
 	struct stat was, st;
 	const char *name;
