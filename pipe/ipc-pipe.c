@@ -621,6 +621,8 @@ cmd_atomic(struct opts *o, int argc, char **argv)
 			for (i = 0; i < count; i++)
 				if (write_all(fd[1], rec, size) == -1)
 					err(1, "write(fd[1])");
+			free(rec);
+			free(pids);
 			_exit(0);
 		}
 		cleanup_child(pids[w]);

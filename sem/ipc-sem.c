@@ -598,6 +598,7 @@ cmd_counter(struct opts *o, int argc, char **argv)
 			say("the gate opened: %lld increments start", o->count);
 			work(c, &l, o->count);
 			say("done: %lld increments", o->count);
+			free(pids);	/* the parent's list; a copy here */
 			_exit(0);
 		}
 		cleanup_child(pids[w]);

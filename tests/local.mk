@@ -31,4 +31,5 @@ EXTRA_DIST += \
 	%D%/objects.sh \
 	%D%/tap.sh \
 	%D%/tour.sh \
+	%D%/valgrind.sh \
 	$(TESTS)
