@@ -276,27 +276,51 @@ refuse_unless_ours(const struct opts *o, long uid)
 	    o->posix ? "name" : "key", uid);
 }
 
+/*
+ * The owner and creator of the queue with id ID, from /proc/sysvipc/msg,
+ * which lists every queue to everyone, even to those IPC_STAT refuses.
+ */
+static int
+sysv_owner(int id, long *uid, long *cuid)
+{
+	char line[256];
+	int found = 0, i;
+	FILE *f;
+
+	if ((f = fopen("/proc/sysvipc/msg", "re")) == NULL)
+		return 0;
+	/* key msqid perms cbytes qnum lspid lrpid uid gid cuid cgid ... */
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "%*d %d %*o %*u %*u %*d %*d %ld %*d %ld", &i,
+		    uid, cuid) == 3 && i == id)
+			found = 1;
+	(void)fclose(f);
+	return found;
+}
+
 /* The same for a System V queue: IPC_STAT says whose it is. */
 static void
 sysv_refuse_unless_ours(const struct opts *o, int id)
 {
 	struct msqid_ds ds;
+	long uid, cuid;
 
 	if (!o->is_default)
 		return;
-	if (msgctl(id, IPC_STAT, &ds) == -1) {
-		/* Our own queue of mode 0600 always lets us look. */
-		if (errno == EACCES)
-			errx(1, "msgctl IPC_STAT %s: %s: the queue with your "
-			    "default key does not even let you see whose it "
-			    "is; refusing to use it ('ipcs -q -c' shows its "
-			    "owner; choose another key with -k KEY)", o->obj,
-			    strerror(errno));
+	if (msgctl(id, IPC_STAT, &ds) == 0) {
+		uid = (long)ds.msg_perm.uid;
+		cuid = (long)ds.msg_perm.cuid;
+	} else if (errno != EACCES) {
 		sysv_fail(o, "msgctl IPC_STAT");
+	} else if (!sysv_owner(id, &uid, &cuid)) {
+		/* Allowed to send, not to look (mode 0200, say). */
+		errx(1, "msgctl IPC_STAT %s: %s, and /proc/sysvipc/msg does "
+		    "not say whose the queue with your default key is; "
+		    "refusing to use it (choose another key with -k KEY)",
+		    o->obj, strerror(EACCES));
 	}
 	/* An owner may give a queue away (IPC_SET); its creator stays. */
-	refuse_unless_ours(o, ds.msg_perm.uid != geteuid() ?
-	    (long)ds.msg_perm.uid : (long)ds.msg_perm.cuid);
+	refuse_unless_ours(o, uid != (long)geteuid() ? uid : cuid);
 }
 
 /* The same for a POSIX queue: on Linux an mqd_t is a descriptor. */

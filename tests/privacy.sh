@@ -159,6 +159,13 @@ is "$(sysv_row msg "$key")" "600 $uid $uid" \
 run ipc-msgq -q rm
 is "$rc:$(sysv_row msg "$key")" "0:" "... ipc-msgq rm removes it"
 
+# Our own default queue at mode 0200 may be sent to, not looked at: send
+# must still know it is ours (/proc/sysvipc/msg tells) and send.
+ipc-msgq -q send -m 200 first
+run ipc-msgq -q send second
+is "$rc:$err" "0:" "ipc-msgq send to our own default queue of mode 0200"
+run ipc-msgq -q rm
+
 run ipc-shm -q write hello
 key=$(default_key ipc-shm info)
 is "$rc:$(sysv_row shm "$key")" "0:600 $uid $uid" \
