@@ -659,6 +659,7 @@ static int
 open_lock_file(const char *path, int writing)
 {
 	int flags = (writing ? O_RDWR : O_RDONLY) | O_NOCTTY | O_CLOEXEC;
+	struct stat st;
 	int fd;
 
 	for (;;) {
@@ -682,6 +683,15 @@ open_lock_file(const char *path, int writing)
 		}
 		if (errno != EEXIST)
 			err(1, "create %s", path);
+		/*
+		 * EEXIST, yet open() said ENOENT: a symbolic link to a file
+		 * that is not there.  O_EXCL never creates through one, and
+		 * neither do we; looping would spin for ever.
+		 */
+		if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+			errx(1, "%s is a symbolic link to a file that does not "
+			    "exist; refusing to create a file through it", path);
+		stop_if_signalled();
 	}
 }
 

@@ -253,6 +253,89 @@ sysv_get(struct opts *o, int create, int access)
 	return id;
 }
 
+/*
+ * A queue with our default key or name that someone else made is not
+ * ours, whatever its mode lets us do: its maker could read what we send
+ * or slip us what we receive.  send and recv refuse it (info shows it,
+ * rm removes it if we may); a queue named with -k, -f or -N is the
+ * user's own choice and may well be shared on purpose.  UID is whose
+ * it is: its owner, or for System V the creator if that is not us.
+ */
+static void
+refuse_unless_ours(const struct opts *o, long uid)
+{
+	if (!o->is_default)
+		return;
+	if (uid != (long)geteuid())
+		errx(1, "%s belongs to uid %ld, not to you: someone else made "
+		    "a queue with your default %s; refusing to use it "
+		    "('ipc-msgq%s info' shows it; choose another with %s)",
+		    o->obj, uid, o->posix ? "name" : "key", o->posix ?
+		    " --posix" : "", o->posix ? "-N /NAME" : "-k KEY");
+	say("the queue with your default %s is yours (uid %ld)",
+	    o->posix ? "name" : "key", uid);
+}
+
+/*
+ * The owner and creator of the queue with id ID, from /proc/sysvipc/msg,
+ * which lists every queue to everyone, even to those IPC_STAT refuses.
+ */
+static int
+sysv_owner(int id, long *uid, long *cuid)
+{
+	char line[256];
+	int found = 0, i;
+	FILE *f;
+
+	if ((f = fopen("/proc/sysvipc/msg", "re")) == NULL)
+		return 0;
+	/* key msqid perms cbytes qnum lspid lrpid uid gid cuid cgid ... */
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "%*d %d %*o %*u %*u %*d %*d %ld %*d %ld", &i,
+		    uid, cuid) == 3 && i == id)
+			found = 1;
+	(void)fclose(f);
+	return found;
+}
+
+/* The same for a System V queue: IPC_STAT says whose it is. */
+static void
+sysv_refuse_unless_ours(const struct opts *o, int id)
+{
+	struct msqid_ds ds;
+	long uid, cuid;
+
+	if (!o->is_default)
+		return;
+	if (msgctl(id, IPC_STAT, &ds) == 0) {
+		uid = (long)ds.msg_perm.uid;
+		cuid = (long)ds.msg_perm.cuid;
+	} else if (errno != EACCES) {
+		sysv_fail(o, "msgctl IPC_STAT");
+	} else if (!sysv_owner(id, &uid, &cuid)) {
+		/* Allowed to send, not to look (mode 0200, say). */
+		errx(1, "msgctl IPC_STAT %s: %s, and /proc/sysvipc/msg does "
+		    "not say whose the queue with your default key is; "
+		    "refusing to use it (choose another key with -k KEY)",
+		    o->obj, strerror(EACCES));
+	}
+	/* An owner may give a queue away (IPC_SET); its creator stays. */
+	refuse_unless_ours(o, uid != (long)geteuid() ? uid : cuid);
+}
+
+/* The same for a POSIX queue: on Linux an mqd_t is a descriptor. */
+static void
+posix_refuse_unless_ours(const struct opts *o, mqd_t mqd)
+{
+	struct stat st;
+
+	if (!o->is_default)
+		return;
+	if (fstat(mqd, &st) == -1)
+		err(1, "fstat %s", o->obj);
+	refuse_unless_ours(o, (long)st.st_uid);
+}
+
 /* Remove the demo's or bench's System V queue, if it is still there. */
 static void
 sysv_remove(void *arg)
@@ -745,6 +828,7 @@ send_sysv(struct opts *o, int argc, char **argv)
 			    i + 1, strlen(argv[i]), msgmax);
 	which_queue(o);
 	id = sysv_get(o, 1, S_IWUSR);
+	sysv_refuse_unless_ours(o, id);
 	/* A message larger than the whole queue would wait for ever. */
 	limit = msgmax;
 	if (msgctl(id, IPC_STAT, &ds) == 0) {
@@ -857,6 +941,7 @@ send_posix(struct opts *o, int argc, char **argv)
 		if (strlen(argv[i]) > need)
 			need = strlen(argv[i]);
 	mqd = posix_get(o, O_WRONLY | (o->nowait ? O_NONBLOCK : 0), 1, need);
+	posix_refuse_unless_ours(o, mqd);
 	if (mq_getattr(mqd, &a) == -1)
 		err(1, "mq_getattr %s", o->obj);
 	say("mq_getattr -> mq_maxmsg %ld, mq_msgsize %ld, mq_curmsgs %ld",
@@ -982,6 +1067,7 @@ recv_sysv(struct opts *o)
 	which_queue(o);
 	/* To wait, we need a queue: make it.  Not to wait, there is nothing. */
 	id = sysv_get(o, !o->nowait && !o->all, S_IRUSR);
+	sysv_refuse_unless_ours(o, id);
 	if ((m = malloc(sizeof(*m) + size)) == NULL)
 		err(1, "malloc");
 	if (o->type > 0)
@@ -1031,6 +1117,7 @@ recv_posix(struct opts *o)
 
 	which_queue(o);
 	mqd = posix_get(o, O_RDONLY | (wait ? 0 : O_NONBLOCK), wait, 0);
+	posix_refuse_unless_ours(o, mqd);
 	if (mq_getattr(mqd, &a) == -1)
 		err(1, "mq_getattr %s", o->obj);
 	/* mq_receive insists on room for the largest message the queue takes. */

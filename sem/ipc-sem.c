@@ -314,6 +314,43 @@ open_named(const struct opts *o, const char *name)
 }
 
 /*
+ * A semaphore with our default name or key that someone else made is
+ * not ours, whatever its mode lets us do: its maker could post it when
+ * we must wait, or take the units we count on.  wait, post and value
+ * refuse it (info shows it, rm removes it if we may); one named with
+ * -N, -k or -f is the user's own choice and may be shared on purpose.
+ * UID is whose it is.
+ */
+static void
+refuse_unless_ours(long uid, const char *what, int is_default)
+{
+	if (uid != (long)geteuid())
+		errx(1, "%s belongs to uid %ld, not to you: someone else made "
+		    "it with your default %s; refusing to use it ('ipc-sem%s "
+		    "info' shows it; choose another with %s)", what, uid,
+		    is_default == 'N' ? "name" : "key", is_default == 'N' ?
+		    "" : " --sysv", is_default == 'N' ? "-N /NAME" : "-k KEY");
+	say("%s, your default, is yours (uid %ld)", what, uid);
+}
+
+/* open_named, for wait, post and value: the default must be ours. */
+static sem_t *
+open_ours(const struct opts *o, const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	sem_t *sem = open_named(o, name);
+
+	if (o->name != NULL)
+		return sem;
+	posix_path(path, sizeof(path), name);
+	if (stat(path, &st) == -1)
+		err(1, "stat %s", path);
+	refuse_unless_ours((long)st.st_uid, name, 'N');
+	return sem;
+}
+
+/*
  * The System V key: -k, ftok(-f, -P), or by default ftok(3) on this
  * user's private run directory with the chapter's project id 's'.
  * ftok mixes the file's inode and device numbers with the project id,
@@ -400,6 +437,27 @@ set_failed(const char *call, key_t key, int semid)
 		    errno == EIDRM ? "EIDRM" : "EINVAL: the id is no longer "
 		    "valid");
 	err(1, "%s %s", call, obj);
+}
+
+/* open_set, for wait, post and value: the default set must be ours. */
+static int
+open_set_ours(const struct opts *o, key_t key, int want)
+{
+	int semid = open_set(o, key, want);
+	struct semid_ds ds;
+	union semun arg;
+	char what[32];
+
+	if (o->key != 0 || o->file != NULL)
+		return semid;
+	arg.buf = &ds;
+	if (semctl(semid, 0, IPC_STAT, arg) == -1)
+		set_failed("semctl IPC_STAT", key, semid);
+	snprintf(what, sizeof(what), "key 0x%08x", (unsigned)key);
+	/* An owner may give a set away (IPC_SET); its creator stays. */
+	refuse_unless_ours(ds.sem_perm.uid != geteuid() ?
+	    (long)ds.sem_perm.uid : (long)ds.sem_perm.cuid, what, 'k');
+	return semid;
 }
 
 /* ------------------------------------------------------------------ */
@@ -739,7 +797,7 @@ wait_posix(struct opts *o)
 	sem_t *sem;
 
 	name = posix_name(o, buf, sizeof(buf));
-	sem = open_named(o, name);
+	sem = open_ours(o, name);
 	posix_path(path, sizeof(path), name);
 	/* Remember which file we opened, to notice when it is removed. */
 	watch = stat(path, &was) == 0;
@@ -824,7 +882,7 @@ wait_sysv(struct opts *o)
 	key_t key;
 
 	key = sysv_key(o);
-	semid = open_set(o, key, 0600);
+	semid = open_set_ours(o, key, 0600);
 	if (o->no_undo)
 		op.sem_flg = 0;
 	/* IPC_NOWAIT: fail with EAGAIN rather than sleep. */
@@ -913,7 +971,7 @@ cmd_post(struct opts *o, int argc, char **argv)
 	check_kind(o, "post");
 	if (o->sysv) {
 		key = sysv_key(o);
-		semid = open_set(o, key, 0600);
+		semid = open_set_ours(o, key, 0600);
 		/* No SEM_UNDO: the unit we add must outlive us. */
 		while (semop(semid, &op, 1) == -1) {
 			if (errno == ERANGE)
@@ -933,7 +991,7 @@ cmd_post(struct opts *o, int argc, char **argv)
 		return 0;
 	}
 	name = posix_name(o, buf, sizeof(buf));
-	sem = open_named(o, name);
+	sem = open_ours(o, name);
 	if (sem_post(sem) == -1) {
 		if (errno == EOVERFLOW)
 			errx(1, "sem_post %s: %s (the value is already %d, "
@@ -966,13 +1024,13 @@ cmd_value(struct opts *o, int argc, char **argv)
 	check_kind(o, "value");
 	if (o->sysv) {
 		key = sysv_key(o);
-		semid = open_set(o, key, 0400);
+		semid = open_set_ours(o, key, 0400);
 		if ((value = semctl(semid, 0, GETVAL)) == -1)
 			set_failed("semctl GETVAL", key, semid);
 		say("semctl(%d, 0, GETVAL) -> %d", semid, value);
 	} else {
 		name = posix_name(o, buf, sizeof(buf));
-		sem = open_named(o, name);
+		sem = open_ours(o, name);
 		if (sem_getvalue(sem, &value) == -1)
 			err(1, "sem_getvalue %s", name);
 		say("sem_getvalue(\"%s\") -> %d", name, value);

@@ -244,6 +244,30 @@ shm_open_failed(const struct segment *s)
 	}
 }
 
+/*
+ * A segment with our default key or name that someone else made is not
+ * ours, whatever its mode lets us do: its maker could read what we write
+ * or put words in our mouth.  write and read refuse it (info shows it,
+ * rm removes it if we may); one named with -k, -f or -N is the user's
+ * own choice and may be shared on purpose.  UID is whose it is: its
+ * owner, or for System V the creator if that is not us (an owner can
+ * give a segment away with IPC_SET; its creator stays).
+ */
+static void
+refuse_unless_ours(const struct segment *s, uid_t uid)
+{
+	if (!s->is_default)
+		return;
+	if (uid != geteuid())
+		errx(1, "%s belongs to uid %ld, not to you: someone else made "
+		    "it with your default %s; refusing to use it ('ipc-shm%s "
+		    "info' shows it; choose another with %s)", s->label,
+		    (long)uid, s->posix ? "name" : "key", s->posix ?
+		    " --posix" : "", s->posix ? "-N /NAME" : "-k KEY");
+	say("the %s with your default %s is yours (uid %ld)", s->posix ?
+	    "object" : "segment", s->posix ? "name" : "key", (long)uid);
+}
+
 /* shmat failed: a segment can vanish between shmget and shmat. */
 static void __attribute__((noreturn))
 shmat_failed(const struct segment *s, int id)
@@ -409,6 +433,8 @@ write_sysv(const struct opts *o, const struct segment *s, const char *text)
 	/* The kernel's record of the segment: its size, among much else. */
 	if (shmctl(id, IPC_STAT, &ds) == -1)
 		err(1, "shmctl IPC_STAT shmid %d (%s)", id, s->label);
+	refuse_unless_ours(s, ds.shm_perm.uid != geteuid() ? ds.shm_perm.uid :
+	    ds.shm_perm.cuid);
 	if (o->size != 0 && o->size != ds.shm_segsz)
 		say("the segment already has %zu bytes; -s applies only when "
 		    "write makes it", (size_t)ds.shm_segsz);
@@ -477,6 +503,7 @@ write_posix(const struct opts *o, const struct segment *s, const char *text)
 	}
 	if (fstat(fd, &st) == -1)
 		err(1, "fstat %s", s->label);
+	refuse_unless_ours(s, st.st_uid);
 	if (o->size != 0 && (off_t)o->size != st.st_size)
 		say("the object already has %lld bytes; -s applies only when "
 		    "write makes it", (long long)st.st_size);
@@ -550,6 +577,7 @@ cmd_read(struct opts *o, int argc, char **argv)
 		say("shm_open(\"%s\", O_RDONLY) -> fd %d", s.name, fd);
 		if (fstat(fd, &st) == -1)
 			err(1, "fstat %s", s.label);
+		refuse_unless_ours(&s, st.st_uid);
 		if (st.st_size == 0) {
 			say("the object is 0 bytes long: nothing to map");
 			putchar('\n');
@@ -576,6 +604,8 @@ cmd_read(struct opts *o, int argc, char **argv)
 	say("shmget(0x%08x, 0, 0400) -> shmid %d", (unsigned int)s.key, id);
 	if (shmctl(id, IPC_STAT, &ds) == -1)
 		err(1, "shmctl IPC_STAT shmid %d (%s)", id, s.label);
+	refuse_unless_ours(&s, ds.shm_perm.uid != geteuid() ? ds.shm_perm.uid :
+	    ds.shm_perm.cuid);
 	if ((p = shmat(id, NULL, SHM_RDONLY)) == (void *)-1)
 		shmat_failed(&s, id);
 	say("shmat(%d, NULL, SHM_RDONLY) -> %p: a store there would be a "
