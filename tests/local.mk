@@ -24,7 +24,8 @@ TESTS += \
 	%D%/ipc-shm.sh \
 	%D%/ipc-signal.sh \
 	%D%/ipc-socket.sh \
-	%D%/manpages.sh
+	%D%/manpages.sh \
+	%D%/removal.sh
 
 EXTRA_DIST += \
 	%D%/bench.sh \
