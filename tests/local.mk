@@ -24,6 +24,7 @@ TESTS += \
 	%D%/ipc-shm.sh \
 	%D%/ipc-signal.sh \
 	%D%/ipc-socket.sh \
+	%D%/limits.sh \
 	%D%/manpages.sh \
 	%D%/removal.sh
 
