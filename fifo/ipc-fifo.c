@@ -3,10 +3,11 @@
  *
  * Teaches: mkfifo(3) and the FIFO special file, open(2) of a FIFO waiting
  * until the other side opens it too (and O_NONBLOCK's ENXIO when no reader
- * is there), end of file once the last writer closes, a reader that keeps a
- * write end of its own to serve writer after writer, PIPE_BUF keeping lines
- * whole, O_NOFOLLOW, unlink(2), and a FIFO whose size stays 0 while data
- * passes through it.
+ * is there; setitimer(2) interrupting that wait once a second, so that a
+ * FIFO removed meanwhile ends it), end of file once the last writer
+ * closes, a reader that keeps a write end of its own to serve writer after
+ * writer, PIPE_BUF keeping lines whole, O_NOFOLLOW, unlink(2), and a FIFO
+ * whose size stays 0 while data passes through it.
  *
  * Try:
  *	$ ipc-fifo demo
