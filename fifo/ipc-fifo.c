@@ -3,10 +3,11 @@
  *
  * Teaches: mkfifo(3) and the FIFO special file, open(2) of a FIFO waiting
  * until the other side opens it too (and O_NONBLOCK's ENXIO when no reader
- * is there), end of file once the last writer closes, a reader that keeps a
- * write end of its own to serve writer after writer, PIPE_BUF keeping lines
- * whole, O_NOFOLLOW, unlink(2), and a FIFO whose size stays 0 while data
- * passes through it.
+ * is there; setitimer(2) interrupting that wait once a second, so that a
+ * FIFO removed meanwhile ends it), end of file once the last writer
+ * closes, a reader that keeps a write end of its own to serve writer after
+ * writer, PIPE_BUF keeping lines whole, O_NOFOLLOW, unlink(2), and a FIFO
+ * whose size stays 0 while data passes through it.
  *
  * Try:
  *	$ ipc-fifo demo
@@ -29,6 +30,7 @@
 #include <sys/types.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 
 #include <err.h>
@@ -122,6 +124,51 @@ open_retry(const char *path, int flags)
 	return fd;
 }
 
+/* SIGALRM only has to interrupt open(): the handler does nothing. */
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * open(2) of a FIFO, which waits for the other side, watched: a FIFO
+ * removed meanwhile can never be opened by anybody again, so that wait
+ * would last for ever.  An interval timer interrupts the open() once a
+ * second (SIGALRM, EINTR) and we open PATH anew: if it was removed, the
+ * new open() fails with ENOENT, and we say so.  The kernel counts
+ * readers and writers under the pipe's lock, so a partner who comes
+ * while we retry is never missed.
+ */
+static int
+open_watching(const char *path, int flags, const char *other)
+{
+	struct itimerval tick = { { 1, 0 }, { 1, 0 } }, off;
+	struct sigaction sa;
+	int fd, e;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: the open() must come back to us with EINTR. */
+	if (sigaction(SIGALRM, &sa, NULL) == -1)
+		err(1, "sigaction SIGALRM");
+	memset(&off, 0, sizeof(off));
+	if (setitimer(ITIMER_REAL, &tick, NULL) == -1)
+		err(1, "setitimer");
+	while ((fd = open(path, flags)) == -1 && errno == EINTR)
+		stop_if_signalled();
+	e = errno;
+	if (setitimer(ITIMER_REAL, &off, NULL) == -1)
+		err(1, "setitimer");
+	if (fd == -1 && e == ENOENT)
+		errx(1, "%s was removed while we waited for a %s to open it "
+		    "('ipc-fifo rm' or rm(1)); nobody can open it any more",
+		    path, other);
+	errno = e;
+	return fd;
+}
+
 /* What kind of file MODE is, for a refusal a student can act on. */
 static const char *
 file_kind(mode_t mode)
@@ -198,7 +245,7 @@ open_fifo(const char *path, int flags, mode_t mode)
 		say("open(\"%s\", %s): waiting for a %s to open %s...", path,
 		    how, other, path);
 	/* O_NOFOLLOW: a symlink put there since lstat() fails with ELOOP. */
-	fd = open_retry(path, flags | O_NOFOLLOW | O_CLOEXEC);
+	fd = open_watching(path, flags | O_NOFOLLOW | O_CLOEXEC, other);
 	if (fd == -1 && errno == ELOOP)
 		refuse(path, S_IFLNK);
 	if (fd == -1 && errno == ENXIO)

@@ -781,6 +781,7 @@ cmd_lock(struct opts *o, int argc, char **argv)
 	short type = o->shared ? F_RDLCK : F_WRLCK;
 	const char *path;
 	char range[64], why[TEXT_SIZE];
+	struct stat ours, now;
 	int fd, rc = 0, e;
 
 	if (argc < 1)
@@ -824,6 +825,21 @@ cmd_lock(struct opts *o, int argc, char **argv)
 		say("%s -> granted: %s lock on %s", call_name(o->kind, type,
 		    1), lock_word(o->kind, type), range);
 	}
+
+	/*
+	 * A lock belongs to the open file, not to its name.  If FILE was
+	 * removed (or replaced) while we waited, we now hold a lock on a
+	 * file nobody can open any more: whoever opens FILE from now on
+	 * gets another file and another lock, and ours keeps nobody out.
+	 */
+	if (fstat(fd, &ours) == -1)
+		err(1, "fstat %s", path);
+	if (stat(path, &now) == -1 ? errno == ENOENT :
+	    now.st_dev != ours.st_dev || now.st_ino != ours.st_ino)
+		errx(1, "%s was removed or replaced while we waited for its "
+		    "lock: the lock we got is on the old file, which nobody "
+		    "can open any more, so it would keep nobody out; giving "
+		    "it up", path);
 
 	if (argc > 1) {
 		rc = run_command(argv + 1);

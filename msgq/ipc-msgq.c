@@ -1380,6 +1380,16 @@ catch_sigchld(void)
 		err(1, "sigaction SIGCHLD");
 }
 
+/* A bench's queue call failed: most likely ipcrm(1) removed the queue. */
+static void __attribute__((noreturn))
+bench_sysv_fail(const char *call, int id)
+{
+	if (errno == EIDRM || errno == EINVAL)
+		errx(1, "%s id %d: the queue was removed under the bench "
+		    "(ipcrm(1), or logind's RemoveIPC at logout)", call, id);
+	err(1, "%s id %d", call, id);
+}
+
 /*
  * The System V bench's two data paths: send SIZE bytes as chunks of at
  * most CHUNK (type TYPE), and receive them.  No narration, no stdio.
@@ -1396,7 +1406,7 @@ sysv_send_payload(int id, struct message *m, size_t size, size_t chunk,
 		len = size - off < chunk ? size - off : chunk;
 		while (msgsnd(id, m, len, 0) == -1) {
 			if (errno != EINTR)
-				err(1, "msgsnd id %d", id);
+				bench_sysv_fail("msgsnd", id);
 			stop_if_signalled();
 		}
 	}
@@ -1422,7 +1432,7 @@ sysv_recv_payload(int id, struct message *m, size_t size, size_t chunk,
 		if (errno == ENOMSG)
 			errx(1, "the peer finished, but messages are missing");
 		if (errno != EINTR)
-			err(1, "msgrcv id %d", id);
+			bench_sysv_fail("msgrcv", id);
 		stop_if_signalled();
 		bench_peer_check(peer, &nowait, "peer");
 	}

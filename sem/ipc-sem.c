@@ -686,7 +686,12 @@ cmd_counter(struct opts *o, int argc, char **argv)
 	} else if (l.kind == LOCK_NAMED) {
 		if (sem_close(l.sem) == -1)
 			err(1, "sem_close %s", name);
-		if (sem_unlink(name) == -1)
+		/*
+		 * Someone may have removed the name meanwhile (rm in
+		 * /dev/shm, logind's RemoveIPC): the workers kept their
+		 * mapping and never noticed, and there is nothing left to do.
+		 */
+		if (sem_unlink(name) == -1 && errno != ENOENT)
 			err(1, "sem_unlink %s", name);
 		say("sem_close, sem_unlink(\"%s\"): the name is gone", name);
 		name[0] = '\0';

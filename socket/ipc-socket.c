@@ -196,17 +196,6 @@ read_line(int fd, char *buf, size_t size)
 	return (ssize_t)len;
 }
 
-/* accept(2) one connection, waiting as long as it takes. */
-static int
-accept_retry(int lfd, struct sockaddr *sa, socklen_t *len)
-{
-	int fd;
-
-	while ((fd = accept4(lfd, sa, len, SOCK_CLOEXEC)) == -1 &&
-	    (errno == EINTR || errno == ECONNABORTED))
-		stop_if_signalled();
-	return fd;
-}
 
 /* What kind of file MODE is, for a refusal a student can act on. */
 static const char *
@@ -407,6 +396,55 @@ remove_our_socket(void *arg)
 }
 
 /*
+ * Is our socket file gone?  A client finds a server by its file: once
+ * someone removes it (rm(1), or the run directory going at logout), or
+ * puts another in its place, no new client can reach us, and a server
+ * waiting for one would wait for ever.  Servers on a path look once a
+ * second while they wait.
+ */
+static int
+socket_file_gone(void)
+{
+	struct stat st;
+
+	if (ours.path[0] == '\0')
+		return 0;
+	return lstat(ours.path, &st) == -1 || st.st_dev != ours.dev ||
+	    st.st_ino != ours.ino;
+}
+
+/*
+ * accept(2) one connection, waiting as long as it takes, but not for
+ * ever on a socket file that someone removed.
+ */
+static int
+accept_retry(int lfd, struct sockaddr *sa, socklen_t *len)
+{
+	struct pollfd pfd;
+	int fd, r;
+
+	pfd.fd = lfd;
+	pfd.events = POLLIN;
+	for (;;) {
+		stop_if_signalled();
+		if (ours.path[0] != '\0') {
+			/* Wait for a client in slices of a second. */
+			if ((r = poll(&pfd, 1, 1000)) == -1 && errno != EINTR)
+				err(1, "poll");
+			if (r == 0 && socket_file_gone())
+				errx(1, "%s was removed while we waited for a "
+				    "client (rm(1)?); nobody can connect to it "
+				    "any more", ours.path);
+			if (r <= 0)
+				continue;
+		}
+		fd = accept4(lfd, sa, len, SOCK_CLOEXEC);
+		if (fd != -1 || (errno != EINTR && errno != ECONNABORTED))
+			return fd;
+	}
+}
+
+/*
  * Before bind(): make room at a socket PATH, or refuse.  A file that is
  * not a socket is never touched.  A socket file may be stale (its server
  * died without removing it): connect() then says ECONNREFUSED, and we
@@ -600,7 +638,7 @@ serve_stream(const struct opts *o, int lfd, const struct endpoint *ep)
 	struct sockaddr_storage sa;
 	struct client *c;
 	socklen_t salen;
-	int n, i, fd, listening = 1, served = 0;
+	int n, i, fd, listening = 1, served = 0, gone = 0, ready;
 	ssize_t r;
 
 	for (i = 0; i < MAX_CLIENTS; i++)
@@ -627,11 +665,25 @@ serve_stream(const struct opts *o, int lfd, const struct endpoint *ep)
 			slot[n++] = c;
 		}
 		if (n == 0)
-			return 0;
-		if (poll(pfd, (nfds_t)n, -1) == -1) {
+			return gone;
+		/* Listening on a path: wake once a second to check the file. */
+		ready = poll(pfd, (nfds_t)n, listening && ours.path[0] != '\0' ?
+		    1000 : -1);
+		if (ready == -1) {
 			if (errno == EINTR)
 				continue;
 			err(1, "poll");
+		}
+		if (ready == 0 && socket_file_gone()) {
+			warnx("%s was removed: no new client can connect; "
+			    "serving the connected ones until they leave",
+			    ours.path);
+			if (close(lfd) == -1)
+				err(1, "close");
+			listening = 0;
+			/* serve promised to go on until a signal; it cannot. */
+			gone = 1;
+			continue;
 		}
 		for (i = 0; i < n; i++) {
 			if (pfd[i].revents == 0)
@@ -737,8 +789,9 @@ serve_dgram(const struct opts *o, int fd, const struct endpoint *ep)
 	struct ucred uc;
 	struct msghdr msg;
 	struct iovec iov;
+	struct pollfd pfd;
 	char who[64];
-	int one = 1;
+	int one = 1, r;
 	ssize_t n;
 
 	(void)ep;
@@ -746,8 +799,20 @@ serve_dgram(const struct opts *o, int fd, const struct endpoint *ep)
 		err(1, "setsockopt SO_PASSCRED");
 	say("setsockopt(%d, SO_PASSCRED): each datagram comes with its "
 	    "sender's pid, uid and gid", fd);
+	pfd.fd = fd;
+	pfd.events = POLLIN;
 	for (;;) {
 		stop_if_signalled();
+		/* On a path: wake once a second to see that the file is ours. */
+		if (ours.path[0] != '\0') {
+			if ((r = poll(&pfd, 1, 1000)) == -1 && errno != EINTR)
+				err(1, "poll");
+			if (r == 0 && socket_file_gone())
+				errx(1, "%s was removed (rm(1)?): no client can "
+				    "send to this server any more", ours.path);
+			if (r <= 0)
+				continue;
+		}
 		memset(&msg, 0, sizeof(msg));
 		iov.iov_base = buf;
 		iov.iov_len = sizeof(buf);

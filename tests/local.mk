@@ -24,8 +24,10 @@ TESTS += \
 	%D%/ipc-shm.sh \
 	%D%/ipc-signal.sh \
 	%D%/ipc-socket.sh \
+	%D%/limits.sh \
 	%D%/manpages.sh \
-	%D%/privacy.sh
+	%D%/privacy.sh \
+	%D%/removal.sh
 
 EXTRA_DIST += \
 	%D%/bench.sh \

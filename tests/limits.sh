@@ -1,0 +1,129 @@
+#!/bin/sh
+# limits.sh - a queue the kernel's limits refuse is refused with the limit
+# named: POSIX queues beyond /proc/sys/fs/mqueue/msg_max or msgsize_max,
+# beyond the hard ceilings no privilege passes, or beyond
+# RLIMIT_MSGQUEUE; a System V message beyond /proc/sys/kernel/msgmax.
+# Each refusal is exit 1 and creates nothing.  A process with
+# CAP_SYS_RESOURCE (root, usually) may go above msg_max and msgsize_max,
+# up to the ceilings: then the queue is made, as the man page says.
+# tap.sh's run sets out, err and rc; 'shellcheck -x' sees that.
+# shellcheck disable=SC1091,SC2154
+. "${top_srcdir:-.}/tests/tap.sh"
+. "${top_srcdir:-.}/tests/objects.sh"
+
+[ -r /proc/sys/fs/mqueue/msg_max ] ||
+    skip_all "no /proc/sys/fs/mqueue: POSIX message queues are not there"
+
+N=/ipclab-test-$UNIQ
+K=$(printf '0x%08x' $((0x7e100000 + ($$ % 100000) * 16)))
+ours_cleanup() {
+	ipc-msgq -q --posix rm -N "$N" 2>/dev/null
+	ipcrm -Q "$K" 2>/dev/null
+	tap_cleanup
+}
+trap ours_cleanup EXIT
+
+msg_max=$(cat /proc/sys/fs/mqueue/msg_max)
+msgsize_max=$(cat /proc/sys/fs/mqueue/msgsize_max)
+# The ceilings in ipc/mqueue.c: HARD_MSGMAX and HARD_MSGSIZEMAX.
+hard_msgmax=65536
+hard_msgsizemax=16777216
+# CAP_SYS_RESOURCE is capability 24.
+cap=$(awk '/^CapEff:/ { print $2 }' /proc/self/status)
+if [ $(((0x$cap >> 24) & 1)) -eq 1 ]; then
+	privileged=1
+	diag "we have CAP_SYS_RESOURCE: msg_max and msgsize_max do not bind us"
+else
+	privileged=0
+fi
+
+# made DESC: the queue $N exists; remove it.
+made() {
+	run ipc-msgq -q --posix info -N "$N"
+	is "$rc" 0 "$1"
+	ipc-msgq -q --posix rm -N "$N" 2>/dev/null
+}
+
+# refused DESC PATTERN ARG...: creating $N with ARG... is refused, exit 1,
+# with one line matching PATTERN; and nothing is made.
+refused() {
+	tap_desc=$1
+	tap_pattern=$2
+	shift 2
+	objects_before
+	run "$@"
+	if [ "$rc" -eq 1 ] && printf '%s\n' "$err" | grep -Eq -- "$tap_pattern"; then
+		ok "$tap_desc: refused, exit 1, the limit named"
+	else
+		not_ok "$tap_desc: refused, exit 1, the limit named"
+		diag "exit $rc" "stderr: $err"
+	fi
+	check "$tap_desc: nothing is made" nothing_new
+}
+
+# At the limits: allowed to everyone.  (A small mq_msgsize or mq_maxmsg
+# beside them keeps the queue within RLIMIT_MSGQUEUE.)
+run ipc-msgq -q --posix send -N "$N" --maxmsg "$msg_max" --msgsize 16 x
+is "$rc" 0 "--maxmsg $msg_max (msg_max itself) is allowed"
+made "... and the queue is there"
+run ipc-msgq -q --posix send -N "$N" --maxmsg 1 --msgsize "$msgsize_max" x
+is "$rc" 0 "--msgsize $msgsize_max (msgsize_max itself) is allowed"
+made "... and the queue is there"
+
+# One above: refused, unless CAP_SYS_RESOURCE.
+over=$((msg_max + 1))
+if [ "$privileged" -eq 0 ]; then
+	refused "--maxmsg $over (msg_max + 1)" \
+	    "^ipc-msgq: mq_open $N: .*--maxmsg $over is above /proc/sys/fs/mqueue/msg_max, which is $msg_max" \
+	    ipc-msgq -q --posix send -N "$N" --maxmsg "$over" --msgsize 16 x
+else
+	run ipc-msgq -q --posix send -N "$N" --maxmsg "$over" --msgsize 16 x
+	is "$rc" 0 "--maxmsg $over (msg_max + 1) is allowed with CAP_SYS_RESOURCE"
+	made "... and the queue is there"
+fi
+over=$((msgsize_max + 1))
+if [ "$privileged" -eq 0 ]; then
+	refused "--msgsize $over (msgsize_max + 1)" \
+	    "^ipc-msgq: mq_open $N: .*--msgsize $over is above /proc/sys/fs/mqueue/msgsize_max, which is $msgsize_max" \
+	    ipc-msgq -q --posix send -N "$N" --maxmsg 1 --msgsize "$over" x
+else
+	run ipc-msgq -q --posix send -N "$N" --maxmsg 1 --msgsize "$over" x
+	is "$rc" 0 "--msgsize $over (msgsize_max + 1) is allowed with CAP_SYS_RESOURCE"
+	made "... and the queue is there"
+fi
+
+# Above the ceilings: refused to everybody, root too.
+over=$((hard_msgmax + 1))
+refused "--maxmsg $over (above the ceiling)" \
+    "--maxmsg $over is above /proc/sys/fs/mqueue/msg_max, which is $msg_max .*never above $hard_msgmax" \
+    ipc-msgq -q --posix send -N "$N" --maxmsg "$over" --msgsize 16 x
+over=$((hard_msgsizemax + 1))
+refused "--msgsize $over (above the ceiling)" \
+    "--msgsize $over is above /proc/sys/fs/mqueue/msgsize_max, which is $msgsize_max .*never above $hard_msgsizemax" \
+    ipc-msgq -q --posix send -N "$N" --maxmsg 1 --msgsize "$over" x
+
+# RLIMIT_MSGQUEUE counts the bytes of a user's queues, for root too: a
+# queue of half again what the limit allows is refused (EMFILE).
+maxmsg=$msg_max
+[ "$maxmsg" -le 10 ] || maxmsg=10
+msgsize=$msgsize_max
+[ "$msgsize" -le 8192 ] || msgsize=8192
+limit=$((maxmsg * msgsize * 2 / 3))
+refused "--maxmsg $maxmsg --msgsize $msgsize under 'ulimit -q $limit'" \
+    "RLIMIT_MSGQUEUE \\('ulimit -q'\\) allows: $limit bytes" \
+    prlimit --msgqueue="$limit" ipc-msgq -q --posix send -N "$N" \
+    --maxmsg "$maxmsg" --msgsize "$msgsize" x
+
+# A message the new queue could never hold: refused before the queue is
+# made, naming the option that would make room.
+refused "a message longer than --msgsize" "--msgsize" \
+    ipc-msgq -q --posix send -N "$N" --msgsize 8 "nine byte"
+
+# System V: a message longer than msgmax, refused before the queue is made.
+msgmax=$(cat /proc/sys/kernel/msgmax)
+text=$(head -c $((msgmax + 1)) /dev/zero | tr '\0' x)
+refused "a System V message of msgmax + 1 bytes" \
+    "^ipc-msgq: message 1 is $((msgmax + 1)) bytes, .*/proc/sys/kernel/msgmax is $msgmax" \
+    ipc-msgq -q send -k "$K" "$text"
+
+done_testing
