@@ -16,6 +16,7 @@ TESTS += \
 	%D%/benchref.sh \
 	%D%/connect2.sh \
 	%D%/interrupt.sh \
+	%D%/jobcontrol.sh \
 	%D%/ipc-fifo.sh \
 	%D%/ipc-flock.sh \
 	%D%/ipc-msgq.sh \
