@@ -14,6 +14,7 @@ noinst_PROGRAMS += %D%/benchref
 TESTS += \
 	%D%/badinput.sh \
 	%D%/benchref.sh \
+	%D%/concurrency.sh \
 	%D%/connect2.sh \
 	%D%/interrupt.sh \
 	%D%/jobcontrol.sh \
