@@ -30,6 +30,7 @@
 #include <sys/types.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -483,6 +484,22 @@ static const struct {
 };
 
 /*
+ * In a child, right after fork(): should the parent die, the kernel kills
+ * this child too.  A parent killed by SIGKILL cleans nothing up, and a
+ * child asleep in msgrcv for a message it will never send would wait for
+ * ever.  PARENT is getpid() from before fork(): if the parent is gone
+ * already, no signal will come, so look.
+ */
+static void
+die_with_parent(pid_t parent)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
+		err(1, "prctl PR_SET_PDEATHSIG");
+	if (getppid() != parent)
+		_exit(1);
+}
+
+/*
  * The demo's child: receive by type, in the order of asks[], and show
  * what each rule of msgrcv(2) picks.
  */
@@ -526,7 +543,7 @@ demo_sysv(struct opts *o)
 	static int id = -1;
 	struct message *m;
 	size_t i, len;
-	pid_t pid;
+	pid_t parent, pid;
 
 	narrate_role("parent");
 	/* IPC_PRIVATE: a new queue no key leads to; only our child knows its id. */
@@ -536,10 +553,12 @@ demo_sysv(struct opts *o)
 	snprintf(o->obj, sizeof(o->obj), "id %d", id);
 	say("msgget(IPC_PRIVATE, 0600) -> id %d: a queue of our own ('ipcs -q' "
 	    "shows key 0x00000000)", id);
+	parent = getpid();
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {
 		narrate_role("child");
+		die_with_parent(parent);
 		demo_sysv_child(o, id);
 		close_stdout();
 		_exit(0);
@@ -1355,7 +1374,7 @@ bench_sysv(struct bench *b)
 	struct message *m;
 	double *rtt = NULL, t0, t1 = 0;
 	size_t msgmax = sysv_msgmax();
-	pid_t pid;
+	pid_t parent, pid;
 
 	b->mechanism = "msgq-sysv";
 	if ((id = msgget(IPC_PRIVATE, IPC_CREAT | 0600)) == -1)
@@ -1379,9 +1398,11 @@ bench_sysv(struct bench *b)
 	    (rtt = malloc((size_t)b->count * sizeof(*rtt))) == NULL)
 		err(1, "malloc");
 	catch_sigchld();
+	parent = getpid();
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {
+		die_with_parent(parent);
 		if (b->latency) {
 			/* The echo: take each ping whole, send it back. */
 			pin_to_cpu(b->cpu[1]);
@@ -1513,7 +1534,7 @@ bench_posix(struct bench *b)
 	struct mq_attr attr;
 	mqd_t ping, pong = (mqd_t)-1;
 	char *buf;
-	pid_t pid;
+	pid_t parent, pid;
 
 	b->mechanism = "msgq-posix";
 	memset(&attr, 0, sizeof(attr));
@@ -1538,9 +1559,11 @@ bench_posix(struct bench *b)
 		err(1, "malloc");
 	memset(buf, 'x', b->size);
 	catch_sigchld();
+	parent = getpid();
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {
+		die_with_parent(parent);
 		if (b->latency) {
 			pin_to_cpu(b->cpu[1]);
 			for (i = 0; i < total; i++) {
