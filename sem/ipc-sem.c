@@ -29,6 +29,7 @@
 #include <sys/types.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/sem.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -402,6 +403,22 @@ set_failed(const char *call, key_t key, int semid)
 	err(1, "%s %s", call, obj);
 }
 
+/*
+ * In a child, right after fork(): should the parent die, the kernel kills
+ * this child too.  A parent killed by SIGKILL stops nobody, and a worker
+ * counting to a large -n, or an undo holder waiting to be killed, would
+ * run on for long or for ever.  PARENT is getpid() from before fork(): if
+ * the parent is gone already, no signal will come, so look.
+ */
+static void
+die_with_parent(pid_t parent)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
+		err(1, "prctl PR_SET_PDEATHSIG");
+	if (getppid() != parent)
+		_exit(1);
+}
+
 /* ------------------------------------------------------------------ */
 /* counter                                                            */
 
@@ -512,7 +529,7 @@ cmd_counter(struct opts *o, int argc, char **argv)
 	struct counter *c;
 	struct lock l;
 	long long w, total, expected = o->workers * o->count;
-	pid_t *pids;
+	pid_t parent = getpid(), *pids;
 	int gate[2];
 	char byte;
 
@@ -591,6 +608,7 @@ cmd_counter(struct opts *o, int argc, char **argv)
 			/* Each child has its own copy of role[]. */
 			snprintf(role, sizeof(role), "worker %d", (int)w + 1);
 			narrate_role(role);
+			die_with_parent(parent);
 			if (close(gate[1]) == -1)
 				err(1, "close");
 			if (read_byte(gate[0], &byte) == -1)
@@ -1171,7 +1189,7 @@ undo_sysv(int flags, double t)
 	struct sembuf down = { 0, -1, 0 };
 	struct timespec ts;
 	union semun arg;
-	pid_t pid;
+	pid_t parent = getpid(), pid;
 
 	if ((*semid = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600)) == -1) {
 		if (errno == ENOSPC)
@@ -1191,6 +1209,7 @@ undo_sysv(int flags, double t)
 		err(1, "fork");
 	if (pid == 0) {
 		narrate_role("child");
+		die_with_parent(parent);
 		if (close(ready[0]) == -1)
 			err(1, "close");
 		down.sem_flg = (short)flags;
@@ -1243,7 +1262,7 @@ undo_posix(double t)
 	struct timespec deadline;
 	int ready[2], value, r;
 	sem_t *sem;
-	pid_t pid;
+	pid_t parent = getpid(), pid;
 
 	sem = mmap(NULL, sizeof(*sem), PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, no_file, 0);
@@ -1259,6 +1278,7 @@ undo_posix(double t)
 		err(1, "fork");
 	if (pid == 0) {
 		narrate_role("child");
+		die_with_parent(parent);
 		if (close(ready[0]) == -1)
 			err(1, "close");
 		while (sem_wait(sem) == -1) {
