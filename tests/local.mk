@@ -26,7 +26,8 @@ TESTS += \
 	%D%/ipc-shm.sh \
 	%D%/ipc-signal.sh \
 	%D%/ipc-socket.sh \
-	%D%/manpages.sh
+	%D%/manpages.sh \
+	%D%/sigkill.sh
 
 EXTRA_DIST += \
 	%D%/bench.sh \
