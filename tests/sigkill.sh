@@ -47,16 +47,6 @@ said() {
 has_child() {
 	pgrep -P "$child" >/dev/null
 }
-# gone PID...: none of them is there any more, not even as a zombie (an
-# orphan's zombie waits for init, and an object naming a pid that still
-# shows in /proc looks like someone else's).
-gone() {
-	for p in "$@"; do
-		[ -e "/proc/$p" ] && return 1
-	done
-	return 0
-}
-
 # remove_left ID: remove one thing a killed run left, the way a student
 # would, and print how.
 remove_left() {
@@ -125,12 +115,17 @@ ours() {
 	return 1
 }
 # ours_now: the killed run's objects that are there now, one a line.
+# (objects_new would take an orphan's zombie, whose pid still shows in
+# /proc until init reaps it, for someone else.)
 ours_now() {
-	for id in $(objects_new); do
+	objects_list | awk 'NR == FNR { seen[$0] = 1; next }
+	    { id = $0; sub(/ [^ ]*$/, "", id); if (!(id in seen)) print id }' \
+	    "$SCRATCH/.objects.before" - |
+	    while read -r id; do
 		if ours "$id"; then
 			printf '%s\n' "$id"
 		fi
-	done
+	    done
 }
 
 # kill_case LEFT TERM CMD...: start CMD; once it is under way, SIGKILL
@@ -174,9 +169,6 @@ kill_case() {
 			kill -s KILL "${p%%(*}" 2>/dev/null
 		done
 	fi
-	# $kids is a list of pids: split on purpose.
-	# shellcheck disable=SC2086
-	wait_for 5 gone $kids || diag "still in /proc: $kids"
 	killed_left=$(ours_now)
 
 	# The same command again, at once.
