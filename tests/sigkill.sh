@@ -89,7 +89,8 @@ default_hooks
 
 # ours ID: ID (as objects_new prints it) is the killed run's: in the
 # scratch directory, named with this run's $UNIQ or key, or naming one of
-# the killed processes ($pids) as its creator, last user or in its name.
+# the killed run's processes ($pids) as its creator, last user or in its
+# name.
 # Other test runs on the machine make and remove objects all the time:
 # those are never counted, nor touched.
 ours() {
@@ -154,7 +155,9 @@ kill_case() {
 	# Mid-run: let it get going first.
 	sleep 0.3
 	kids=$(pgrep -P "$child" | tr '\n' ' ')
-	pids="$child $kids"
+	# And any process it narrated, a child that came and went among them.
+	pids="$child $kids $(sed -n 's/^\[[^]]* \([0-9][0-9]*\)\] .*/\1/p' \
+	    "$SCRATCH/k.err" | sort -u | tr '\n' ' ')"
 	kill -s KILL "$child"
 	# The shell would say "Killed": it is no news here.
 	{ reap_bg "$pid"; } 2>/dev/null
@@ -299,6 +302,11 @@ kill_case none "$term" ipc-shm -q --memfd bench --spin -n "$big"
 kill_case none "$term" ipc-sem -q counter -n "$big"
 kill_case rm "$term" ipc-sem -q counter --named -n "$big"
 kill_case rm "$term" ipc-sem -q counter --sysv -n "$big"
+# undo's second set: its holder was killed, its timed wait goes on.
+ready() {
+	said 'nobody notes it'
+}
+kill_case rm "$term" ipc-sem undo -t 30
 kill_case none "$term" ipc-socket -q bench -n "$big"
 kill_case none "$term" ipc-socket -q bench --latency -n "$big"
 kill_case next "$term" ipc-flock -q demo -n 1000000
