@@ -136,6 +136,7 @@ bench2 shm-sysv ipc-shm -q bench -n 2000
 bench2 shm-posix ipc-shm -q --posix bench -n 2000
 bench2 shm-memfd ipc-shm -q --memfd bench --latency -n 2000
 bench2 unix-stream ipc-socket -q bench -n 2000
+bench2 unix-stream ipc-socket -q bench --latency -n 2000
 bench2 tcp ipc-socket -q bench --tcp 127.0.0.1:0 -n 2000
 bench2 flock-fcntl ipc-flock -q bench -n 2000
 bench2 signal ipc-signal -q bench -n 2000
@@ -211,6 +212,9 @@ if [ "$(id -u)" -ne 0 ]; then
 	skip "two users at once: needs root to become uid $other"
 elif ! command -v setpriv >/dev/null; then
 	skip "two users at once: no setpriv(1)"
+elif ! setpriv --reuid="$other" --regid="$other" --clear-groups \
+    ipc-msgq --version >/dev/null 2>&1; then
+	skip "two users at once: uid $other cannot run the programs where they are built"
 else
 	# Nobody must get through the scratch directory to its own.
 	chmod 711 "$SCRATCH"
