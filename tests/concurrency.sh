@@ -254,7 +254,7 @@ else
 	as nobody ipc-sem -q --sysv post
 	reap_bg "$w2"
 	is "$rc" 0 "two users: nobody's post wakes nobody's waiter"
-	check "two users: root's waiter still waits" kill -0 "$w1"
+	check "two users: root's waiter still waits" waiting root
 	ipc-sem -q --sysv post
 	reap_bg "$w1"
 	is "$rc" 0 "two users: root's post wakes root's waiter"
