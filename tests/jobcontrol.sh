@@ -85,6 +85,10 @@ jobs_case() {
 	ok "$desc: it waits"
 	why=
 	for round in 1 2 3 4 5; do
+		if [ -z "$(state "$child")" ]; then
+			why="$why it ended before round $round;"
+			break
+		fi
 		kill -s "$sig" "$child"
 		wait_for 2 stopped "$child" ||
 		    why="$why round $round: not stopped (state $(state "$child"));"
