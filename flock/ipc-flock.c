@@ -30,6 +30,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -331,6 +332,57 @@ flock_holders(int fd, const char *path, char *list)
 }
 
 /*
+ * Our private files that a killed run left in the run directory:
+ * "flock-WHAT-PID" whose PID is gone (or is ours: pids come round
+ * again).  SIGKILL gives a program no chance to remove its files, so
+ * the next run does.
+ */
+static void
+remove_leftovers(void)
+{
+	char path[PATH_MAX], *end;
+	const char *dash;
+	struct dirent *d;
+	long pid;
+	DIR *dir;
+
+	/* Tidying only: if this fails, the open() that follows says why. */
+	if ((dir = opendir(rundir())) == NULL)
+		return;
+	for (;;) {
+		/*
+		 * readdir(3) returns NULL both at the end and on error.  One
+		 * thread reads this stream: readdir() is safe here, and
+		 * readdir_r() is deprecated.
+		 */
+		errno = 0;
+		/* cppcheck-suppress readdirCalled */
+		if ((d = readdir(dir)) == NULL)
+			break;
+		if (strncmp(d->d_name, "flock-", 6) != 0 ||
+		    (dash = strrchr(d->d_name, '-')) == NULL)
+			continue;
+		errno = 0;
+		pid = strtol(dash + 1, &end, 10);
+		if (dash[1] == '\0' || *end != '\0' || errno != 0 || pid <= 0 ||
+		    pid > INT_MAX)
+			continue;
+		if (pid != (long)getpid() &&
+		    (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+			continue;
+		rundir_path(path, sizeof(path), d->d_name);
+		if (unlink(path) == -1 && errno != ENOENT)
+			err(1, "unlink %s", path);
+		say("unlink(\"%s\"): pid %ld left it and is gone (after a "
+		    "SIGKILL, a program cannot clean up)", path, pid);
+	}
+	if (errno != 0)
+		err(1, "readdir %s", rundir());
+	if (closedir(dir) == -1)
+		err(1, "closedir %s", rundir());
+}
+
+/*
  * A private file in the run directory, its name carrying our pid, made
  * with O_EXCL so we never open somebody else's; removed however we end.
  * FLAGS adds to O_RDWR (O_APPEND, say).
@@ -338,6 +390,7 @@ flock_holders(int fd, const char *path, char *list)
 static int
 private_file(char *path, size_t size, const char *what, int flags)
 {
+	static int swept;
 	char leaf[64];
 	int fd;
 
@@ -350,6 +403,10 @@ private_file(char *path, size_t size, const char *what, int flags)
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		err(1, "signal SIGPIPE");
 
+	if (!swept) {
+		remove_leftovers();
+		swept = 1;
+	}
 	snprintf(leaf, sizeof(leaf), "flock-%s-%ld", what, (long)getpid());
 	rundir_path(path, size, leaf);
 	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | flags, 0600);
@@ -515,7 +572,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 	size_t len, cap = 0;
 	char *buf = NULL;
 	int fd, status = 0, done = 0, tell;
-	pid_t pid, r;
+	pid_t parent, pid, r;
 
 	(void)argv;
 	if (argc > 0)
@@ -536,10 +593,12 @@ cmd_demo(struct opts *o, int argc, char **argv)
 	fd = private_file(path, sizeof(path), "demo", O_APPEND);
 	say("open(\"%s\", O_RDWR|O_APPEND|O_CREAT|O_EXCL, 0600) -> fd %d: "
 	    "the shared file", path, fd);
+	parent = getpid();
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {
 		narrate_role("producer");
+		die_with_parent(parent, SIGKILL);
 		demo_produce(o, fd);
 		_exit(0);
 	}
@@ -717,13 +776,18 @@ describe_conflict(const struct opts *o, int fd, const char *path,
 static int
 run_command(char **cmd)
 {
+	pid_t parent = getpid(), pid;
 	int status, e;
-	pid_t pid;
 
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {
 		narrate_role("cmd");
+		/*
+		 * SIGTERM, the polite request, survives execvp: CMD hears
+		 * of it if we die, for then the lock it runs under is gone.
+		 */
+		die_with_parent(parent, SIGTERM);
 		/*
 		 * The lock's descriptor is close-on-exec: CMD gets none of
 		 * it.  An fcntl lock stays this parent's anyway; a flock or
@@ -1327,7 +1391,7 @@ bench_handoff(const struct opts *o, struct bench *b, char paths[3][PATH_MAX])
 	double *rtt, t0;
 	char c = 'r';
 	ssize_t n;
-	pid_t pid;
+	pid_t parent = getpid(), pid;
 
 	open_three(o->kind, paths, fd);
 	handoff(o->kind, fd, 0, F_WRLCK);
@@ -1338,6 +1402,7 @@ bench_handoff(const struct opts *o, struct bench *b, char paths[3][PATH_MAX])
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {
+		die_with_parent(parent, SIGKILL);
 		pin_to_cpu(b->cpu[1]);
 		/* Drop the parent's descriptors: this side opens its own. */
 		if (close(fd[0]) == -1 || (o->kind == FLOCK &&

@@ -117,6 +117,8 @@ const char *private_posix_name(char *buf, size_t len, const char *what);
 
 /* The number in a /proc file such as /proc/sys/fs/pipe-max-size, or -1. */
 long long	proc_limit(const char *path);
+/* In a child after fork(): get SIG when the parent dies (prctl). */
+void		die_with_parent(pid_t parent, int sig);
 
 /* Cleanup (cleanup.c) ------------------------------------------------- */
 

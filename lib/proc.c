@@ -1,9 +1,14 @@
 /*
- * proc.c - read a kernel limit from /proc, to name it in an error.
+ * proc.c - process plumbing: read a kernel limit from /proc, to name it
+ * in an error; make a forked child die with its parent.
  */
 #include "config.h"
 
+#include <sys/prctl.h>
+
+#include <err.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "ipclab.h"
 
@@ -19,4 +24,21 @@ proc_limit(const char *path)
 	ok = fscanf(f, "%lld", &v) == 1;
 	(void)fclose(f);
 	return ok ? v : -1;
+}
+
+/*
+ * In a child, right after fork(): should the parent die, the kernel sends
+ * this child SIG.  A parent killed by SIGKILL cleans nothing up, and a
+ * child waiting for a partner that is gone (a message, a post, a lock), or
+ * counting on to a large -n, would run on for long or for ever.  PARENT
+ * is getpid() from before fork(): if the parent is gone already, no
+ * signal will come, so look.
+ */
+void
+die_with_parent(pid_t parent, int sig)
+{
+	if (prctl(PR_SET_PDEATHSIG, sig) == -1)
+		err(1, "prctl PR_SET_PDEATHSIG");
+	if (getppid() != parent)
+		_exit(1);
 }

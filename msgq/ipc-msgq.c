@@ -609,7 +609,7 @@ demo_sysv(struct opts *o)
 	static int id = -1;
 	struct message *m;
 	size_t i, len;
-	pid_t pid;
+	pid_t parent, pid;
 
 	narrate_role("parent");
 	/* IPC_PRIVATE: a new queue no key leads to; only our child knows its id. */
@@ -619,10 +619,12 @@ demo_sysv(struct opts *o)
 	snprintf(o->obj, sizeof(o->obj), "id %d", id);
 	say("msgget(IPC_PRIVATE, 0600) -> id %d: a queue of our own ('ipcs -q' "
 	    "shows key 0x00000000)", id);
+	parent = getpid();
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {
 		narrate_role("child");
+		die_with_parent(parent, SIGKILL);
 		demo_sysv_child(o, id);
 		close_stdout();
 		_exit(0);
@@ -1452,7 +1454,7 @@ bench_sysv(struct bench *b)
 	struct message *m;
 	double *rtt = NULL, t0, t1 = 0;
 	size_t msgmax = sysv_msgmax();
-	pid_t pid;
+	pid_t parent, pid;
 
 	b->mechanism = "msgq-sysv";
 	if ((id = msgget(IPC_PRIVATE, IPC_CREAT | 0600)) == -1)
@@ -1476,9 +1478,11 @@ bench_sysv(struct bench *b)
 	    (rtt = malloc((size_t)b->count * sizeof(*rtt))) == NULL)
 		err(1, "malloc");
 	catch_sigchld();
+	parent = getpid();
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {
+		die_with_parent(parent, SIGKILL);
 		if (b->latency) {
 			/* The echo: take each ping whole, send it back. */
 			pin_to_cpu(b->cpu[1]);
@@ -1610,7 +1614,7 @@ bench_posix(struct bench *b)
 	struct mq_attr attr;
 	mqd_t ping, pong = (mqd_t)-1;
 	char *buf;
-	pid_t pid;
+	pid_t parent, pid;
 
 	b->mechanism = "msgq-posix";
 	memset(&attr, 0, sizeof(attr));
@@ -1635,9 +1639,11 @@ bench_posix(struct bench *b)
 		err(1, "malloc");
 	memset(buf, 'x', b->size);
 	catch_sigchld();
+	parent = getpid();
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {
+		die_with_parent(parent, SIGKILL);
 		if (b->latency) {
 			pin_to_cpu(b->cpu[1]);
 			for (i = 0; i < total; i++) {

@@ -16,6 +16,7 @@
  */
 #include "config.h"
 
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -82,10 +83,21 @@ found_in_path(const char *name)
 
 /* Replace this child with CMD; if that fails, exit as a shell would. */
 static void
-exec_command(char **cmd)
+exec_command(char **cmd, pid_t parent)
 {
 	int e;
 
+	/*
+	 * Should connect2 be killed by SIGKILL, which it cannot catch to
+	 * stop its children, the kernel sends this process SIGTERM; the
+	 * request survives execvp.  Without it, "connect2 yes -- cat"
+	 * would run on for ever.  If connect2 died before this line, no
+	 * signal will come: look.
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1)
+		err(126, "prctl PR_SET_PDEATHSIG");
+	if (getppid() != parent)
+		_exit(128 + SIGTERM);
 	/*
 	 * An ignored SIGPIPE would be inherited through exec, and then
 	 * "yes | head" would never end: CMD1 must die of it, as in a shell.
@@ -152,7 +164,7 @@ main(int argc, char **argv)
 	};
 	char **cmd1, **cmd2;
 	int ch, fd[2], i, pipefail = 0, s1, s2;
-	pid_t pid1, pid2;
+	pid_t self = getpid(), pid1, pid2;
 
 	/* '+': stop at CMD1, so its own options stay its own. */
 	opterr = 0;
@@ -217,7 +229,7 @@ main(int argc, char **argv)
 		}
 		say("close(fd[0]); dup2(fd[1], 1); close(fd[1]): stdout is the "
 		    "pipe");
-		exec_command(cmd1);
+		exec_command(cmd1, self);
 	}
 	cleanup_child(pid1);
 	say("fork() -> %ld will run %s", (long)pid1, cmd1[0]);
@@ -240,7 +252,7 @@ main(int argc, char **argv)
 		}
 		say("close(fd[1]); dup2(fd[0], 0); close(fd[0]): stdin is the "
 		    "pipe");
-		exec_command(cmd2);
+		exec_command(cmd2, self);
 	}
 	cleanup_child(pid2);
 	say("fork() -> %ld will run %s", (long)pid2, cmd2[0]);

@@ -570,7 +570,7 @@ cmd_counter(struct opts *o, int argc, char **argv)
 	struct counter *c;
 	struct lock l;
 	long long w, total, expected = o->workers * o->count;
-	pid_t *pids;
+	pid_t parent = getpid(), *pids;
 	int gate[2];
 	char byte;
 
@@ -649,6 +649,7 @@ cmd_counter(struct opts *o, int argc, char **argv)
 			/* Each child has its own copy of role[]. */
 			snprintf(role, sizeof(role), "worker %d", (int)w + 1);
 			narrate_role(role);
+			die_with_parent(parent, SIGKILL);
 			if (close(gate[1]) == -1)
 				err(1, "close");
 			if (read_byte(gate[0], &byte) == -1)
@@ -1235,7 +1236,7 @@ undo_sysv(int flags, double t)
 	struct sembuf down = { 0, -1, 0 };
 	struct timespec ts;
 	union semun arg;
-	pid_t pid;
+	pid_t parent = getpid(), pid;
 
 	if ((*semid = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600)) == -1) {
 		if (errno == ENOSPC)
@@ -1255,6 +1256,7 @@ undo_sysv(int flags, double t)
 		err(1, "fork");
 	if (pid == 0) {
 		narrate_role("child");
+		die_with_parent(parent, SIGKILL);
 		if (close(ready[0]) == -1)
 			err(1, "close");
 		down.sem_flg = (short)flags;
@@ -1307,7 +1309,7 @@ undo_posix(double t)
 	struct timespec deadline;
 	int ready[2], value, r;
 	sem_t *sem;
-	pid_t pid;
+	pid_t parent = getpid(), pid;
 
 	sem = mmap(NULL, sizeof(*sem), PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, no_file, 0);
@@ -1323,6 +1325,7 @@ undo_posix(double t)
 		err(1, "fork");
 	if (pid == 0) {
 		narrate_role("child");
+		die_with_parent(parent, SIGKILL);
 		if (close(ready[0]) == -1)
 			err(1, "close");
 		while (sem_wait(sem) == -1) {

@@ -14,6 +14,7 @@ noinst_PROGRAMS += %D%/benchref
 TESTS += \
 	%D%/badinput.sh \
 	%D%/benchref.sh \
+	%D%/concurrency.sh \
 	%D%/connect2.sh \
 	%D%/interrupt.sh \
 	%D%/ipc-fifo.sh \
@@ -24,10 +25,12 @@ TESTS += \
 	%D%/ipc-shm.sh \
 	%D%/ipc-signal.sh \
 	%D%/ipc-socket.sh \
+	%D%/jobcontrol.sh \
 	%D%/limits.sh \
 	%D%/manpages.sh \
 	%D%/privacy.sh \
-	%D%/removal.sh
+	%D%/removal.sh \
+	%D%/sigkill.sh
 
 EXTRA_DIST += \
 	%D%/bench.sh \
