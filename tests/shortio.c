@@ -41,7 +41,9 @@
  * every call, since descriptor numbers are reused.
  *
  * What is legal:
- *  - A read or recv may always return fewer bytes than asked for.
+ *  - A read or recv may return fewer bytes than asked for: from a stream
+ *    socket at any time, from a pipe whenever fewer have arrived, and no
+ *    reader can tell a cut read from a writer that is slow.
  *  - A write or send to a stream socket may move part of the buffer (a
  *    signal in the middle, or a non-blocking socket with little room).
  *  - A write to a pipe or FIFO of more than PIPE_BUF bytes may be cut

@@ -208,13 +208,17 @@ for setting in "1 5 split" "3 13 whole" "7 4 split" "4096 3 whole"; do
 	done
 
 	# bench counts every byte: an early end is an error, exit 1.
-	for lat in "" --latency; do
-		run -t 60 env LD_PRELOAD="$so" ipc-pipe -q bench $lat -s 5000 -n 10
-		is "$rc" 0 "$t ipc-pipe bench $lat exits 0"
-		like "$out" '^mechanism=pipe size=5000 count=10 ' \
-		    "$t ... and prints its line"
-		bit "$t ipc-pipe bench $lat"
-		tidy "$t ipc-pipe bench $lat"
+	for bench in pipe:pipe fifo:fifo socket:unix-stream; do
+		for lat in "" --latency; do
+			prog=ipc-${bench%:*}
+			run -t 60 env LD_PRELOAD="$so" "$prog" -q bench $lat \
+			    -s 5000 -n 10
+			is "$rc" 0 "$t $prog bench $lat exits 0"
+			like "$out" "^mechanism=${bench#*:} size=5000 count=10 " \
+			    "$t ... and prints its line"
+			bit "$t $prog bench $lat"
+			tidy "$t $prog bench $lat"
+		done
 	done
 done
 
@@ -306,6 +310,10 @@ caught 2 signals before SIGTERM" "$t ... each record whole, from the shell"
 	tidy "$t ipc-signal catch"
 done
 
-check "nothing new in ipcs, /dev/shm, /dev/mqueue or the scratch directory" \
-    nothing_new
+if nothing_new; then
+	ok "nothing new in ipcs, /dev/shm, /dev/mqueue or the scratch directory"
+else
+	not_ok "nothing new in ipcs, /dev/shm, /dev/mqueue or the scratch directory"
+	diag "new: $(objects_new)"
+fi
 done_testing
