@@ -1411,7 +1411,9 @@ bench_handoff(const struct opts *o, struct bench *b, char paths[3][PATH_MAX])
 		open_three(o->kind, paths, fd);
 		if (request(o->kind, fd[2], F_WRLCK, 2, 1, 0) == -1)
 			err(1, "take lock 2");
-		if (write(ready[1], &c, 1) != 1)
+		while ((n = write(ready[1], &c, 1)) == -1 && errno == EINTR)
+			stop_if_signalled();
+		if (n != 1)
 			err(1, "write");
 		if (close(ready[0]) == -1 || close(ready[1]) == -1)
 			err(1, "close");

@@ -541,7 +541,11 @@ cmd_sigpipe(struct opts *o, int argc, char **argv)
 			stop_if_signalled();
 		}
 		say("the reader is gone; writing again...");
-		if (write(fd[1], "second\n", 7) == -1) {
+		/* A signal may interrupt the write before it starts: again. */
+		while ((n = write(fd[1], "second\n", 7)) == -1 &&
+		    errno == EINTR)
+			stop_if_signalled();
+		if (n == -1) {
 			if (errno != EPIPE)
 				err(1, "write");
 			say("write(fd[1]) -> -1, errno EPIPE");

@@ -1174,7 +1174,12 @@ cmd_rm(struct opts *o, int argc, char **argv)
 static void __attribute__((noreturn))
 hold_until_killed(int fd)
 {
-	if (write(fd, "x", 1) != 1)
+	ssize_t n;
+
+	/* A signal may interrupt the write before it starts: again. */
+	while ((n = write(fd, "x", 1)) == -1 && errno == EINTR)
+		stop_if_signalled();
+	if (n != 1)
 		err(1, "write(ready)");
 	for (;;) {
 		(void)pause();

@@ -275,13 +275,13 @@ cmd_catch(struct opts *o, int argc, char **argv)
 
 	for (;;) {
 		/* A SIGHUP we do not catch lands here as EINTR, and ends us. */
-		stop_if_signalled();
-		n = read(fd[0], &si, sizeof(si));
-		if (n == -1) {
-			if (errno != EINTR)
-				err(1, "read(self-pipe)");
-			continue;
-		}
+		/*
+		 * Each record went in whole (PIPE_BUF), but nothing promises
+		 * one read() takes it whole: read_full() loops, and retries
+		 * EINTR after stop_if_signalled().
+		 */
+		if ((n = read_full(fd[0], &si, sizeof(si))) == -1)
+			err(1, "read(self-pipe)");
 		if (n != (ssize_t)sizeof(si))
 			errx(1, "read(self-pipe): a record of %zd bytes", n);
 		printf("%s %s\n", signal_name(si.si_signo, name, sizeof(name)),
@@ -471,6 +471,8 @@ cmd_demo(struct opts *o, int argc, char **argv)
 	union sigval value;
 	sigset_t set, old;
 	int go[2], status;
+	size_t off = 0;
+	ssize_t n;
 	pid_t pid;
 
 	(void)argv;
@@ -547,10 +549,22 @@ cmd_demo(struct opts *o, int argc, char **argv)
 	    sent.realtime);
 	/* Flush before the receiver prints, so the lines come in order. */
 	close_stdout();
-	/* waitpid() below tells how a receiver that is gone (EPIPE) ended. */
-	if (write(go[1], &sent, sizeof(sent)) != (ssize_t)sizeof(sent) &&
-	    errno != EPIPE)
-		err(1, "write(go)");
+	/*
+	 * Short writes looped, EINTR retried; waitpid() below tells how a
+	 * receiver that is gone (EPIPE) ended.
+	 */
+	while (off < sizeof(sent)) {
+		n = write(go[1], (char *)&sent + off, sizeof(sent) - off);
+		if (n == -1 && errno == EINTR) {
+			stop_if_signalled();
+			continue;
+		}
+		if (n == -1 && errno == EPIPE)
+			break;
+		if (n == -1)
+			err(1, "write(go)");
+		off += (size_t)n;
+	}
 	if (close(go[1]) == -1)
 		err(1, "close");
 

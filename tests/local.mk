@@ -11,6 +11,35 @@ AM_TESTS_ENVIRONMENT = \
 noinst_PROGRAMS += %D%/benchref
 %C%_benchref_SOURCES = %D%/benchref.c
 
+## tests/shortio.sh preloads this shim (short reads and writes, EINTR).
+## A plain rule, not libtool: ipclab needs nothing beyond libc, autoconf
+## and automake.  A compiler that cannot make a shared object at all
+## leaves tests/shortio.so.skip saying so, and the test skips; one that
+## can but fails on shortio.c fails the build, so the test never skips
+## for a bug of its own.  No sanitizer flags: the programs carry those.
+check_DATA = %D%/shortio.so
+%D%/shortio.so: $(srcdir)/%D%/shortio.c
+	$(AM_V_GEN)rm -f $@ $@.skip %D%/shortio-probe.c %D%/shortio-probe.so; \
+	$(MKDIR_P) %D% && \
+	echo 'int shortio_probe(void); int shortio_probe(void) { return 0; }' \
+	    >%D%/shortio-probe.c && \
+	if $(CC) $(CFLAGS) -shared -fPIC $(LDFLAGS) -o %D%/shortio-probe.so \
+	    %D%/shortio-probe.c >/dev/null 2>&1; then \
+		ldl=; \
+		if $(CC) $(CFLAGS) -shared -fPIC $(LDFLAGS) \
+		    -o %D%/shortio-probe.so %D%/shortio-probe.c -ldl \
+		    >/dev/null 2>&1; then ldl=-ldl; fi; \
+		rm -f %D%/shortio-probe.c %D%/shortio-probe.so; \
+		$(CC) $(WARN_CFLAGS) $(CPPFLAGS) $(CFLAGS) -shared -fPIC \
+		    $(LDFLAGS) -o $@ $(srcdir)/%D%/shortio.c $$ldl; \
+	else \
+		rm -f %D%/shortio-probe.c %D%/shortio-probe.so; \
+		echo "$(CC) cannot make a shared object (-shared -fPIC)" >$@.skip; \
+		echo "$@: not built: $(CC) cannot make a shared object"; \
+	fi
+CLEANFILES += %D%/shortio.so %D%/shortio.so.skip %D%/shortio-probe.c \
+	%D%/shortio-probe.so
+
 TESTS += \
 	%D%/badinput.sh \
 	%D%/benchref.sh \
@@ -30,11 +59,13 @@ TESTS += \
 	%D%/manpages.sh \
 	%D%/privacy.sh \
 	%D%/removal.sh \
+	%D%/shortio.sh \
 	%D%/sigkill.sh
 
 EXTRA_DIST += \
 	%D%/bench.sh \
 	%D%/objects.sh \
+	%D%/shortio.c \
 	%D%/tap.sh \
 	%D%/tour.sh \
 	%D%/valgrind.sh \
