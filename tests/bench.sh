@@ -5,13 +5,11 @@
 # over the same calls (pipe-ref, fifo-ref, ...), five times each, so
 # that whatever else the machine does hits both alike; the table shows
 # the median of the five runs with the smallest and largest, and the
-# ratio of program to loop ("x ref"): for throughput, of their best runs,
-# because a cross-CPU stream on a virtual machine runs in one of two
-# speeds, depending on how its wake-ups fall, and a median of five can
-# land on either; bad luck only ever slows a run, so the best run is
-# what the code can do.  For round trips, of the medians.  Shared memory
+# ratio of the program's median to the loop's ("x ref").  Shared memory
 # copies without the kernel, so its rows are held against memcpy of
-# 64 MiB instead.
+# 64 MiB instead.  A stream across two CPUs of a virtual machine falls
+# into a fast or a slow rhythm of wake-ups and may keep it for a whole
+# run, so its range can be wide: read the ratio from a quiet machine.
 # Throughput: 64 B and 64 KiB messages, sender on CPU 0 and receiver on
 # CPU 1.  Latency: the 64 B round trip across CPUs (--cpu 0,1) and on one
 # CPU (--cpu 0,0), where the wake-up is cheap and the calls themselves
@@ -142,9 +140,8 @@ printf 'Pinning: %s.\n' "$pinning"
 printf 'Each figure: the median of %s runs (smallest-largest), the program\n' \
     "$runs"
 printf 'and its plainest loop (tests/benchref) alternately.  x ref: the\n'
-printf 'program against its loop, best run against best run for throughput\n'
-printf '(a run can only lose speed to bad luck), medians for round trips.\n'
-printf '* and noisy: the largest run is more than 1.5 times the smallest.\n'
+printf "program's median over its loop's (m: over memcpy's).  * and noisy:\n"
+printf 'the largest run is more than 1.5 times the smallest.\n'
 printf 'Running, about a minute or two...\n\n'
 
 memcpy=$(pair mib_per_s - "benchref memcpy" -n 16) || exit 1
@@ -234,9 +231,8 @@ printf '%s\n' "$rows" | awk -v memcpy="$memcpy" -v spin="$spin_cpu" '
 		s = cell(f[r, 2], f[r, 3], f[r, 4])
 		l = cell(f[r, 8], f[r, 9], f[r, 10])
 		shm = f[r, 5] == "-"
-		# Throughput: the best runs (see above).
-		rs = shm ? "-" : ratio(f[r, 4], f[r, 7])
-		rl = ratio(f[r, 10], shm ? m[3] : f[r, 13])
+		rs = shm ? "-" : ratio(f[r, 2], f[r, 5])
+		rl = ratio(f[r, 8], shm ? m[1] : f[r, 11])
 		if (shm && rl != "-")
 			rl = rl "m"
 		print trim(sprintf("%-11s %-18s %-6s %-20s %-6s %s", name[r],
@@ -247,7 +243,7 @@ printf '%s\n' "$rows" | awk -v memcpy="$memcpy" -v spin="$spin_cpu" '
 	}
 	noisy = 0
 	c = cell(m[1], m[2], m[3])
-	printf "memcpy 64 MiB, one core: %s MiB/s%s (the m ratios)\n", c,
+	printf "memcpy 64 MiB, one core: %s MiB/s%s\n", c,
 	    noisy ? " noisy" : ""
 	print ""
 	print "64 B round trip, p50 us"
