@@ -1330,8 +1330,11 @@ bench_stream(const struct opts *o, struct bench *b, char *buf)
 	char extra[96];
 	pid_t pid;
 
-	/* About a mebibyte of slots, between 2 and 1024 of them. */
-	nslots = ((size_t)1 << 20) / stride;
+	/*
+	 * About 4 MiB of slots, between 2 and 1024 of them: a deep ring
+	 * lets either side run ahead, so they seldom wait on each other.
+	 */
+	nslots = ((size_t)4 << 20) / stride;
 	nslots = nslots < 2 ? 2 : nslots > 1024 ? 1024 : nslots;
 	new_region(o, &reg, sizeof(*r) + nslots * (sizeof(struct flag) +
 	    stride));

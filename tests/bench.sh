@@ -1,10 +1,19 @@
 #!/bin/sh
-# bench.sh - every bench at 64 B and 64 KiB, and the 64 B round trip, in
-# one table with a bar chart of throughput (make bench).  Every figure is
-# the median of three runs with the same CPU pinning, shown with the
-# smallest and largest run; the raw key=value lines go to bench.log.
-# Two yardsticks come first: memcpy, the ceiling of anything that copies,
-# and pipe-ref, the plainest pipe loop, to read ipc-pipe's figure against.
+# bench.sh - every bench against its yardstick, side by side (make bench).
+#
+# Each program's bench runs alternately with benchref's plainest loop
+# over the same calls (pipe-ref, fifo-ref, ...), five times each, so
+# that whatever else the machine does hits both alike; the table shows
+# the median of the five runs with the smallest and largest, and the
+# ratio of the program's median to the loop's ("x ref").  Shared memory
+# copies without the kernel, so its rows are held against memcpy of
+# 64 MiB instead.  A stream across two CPUs of a virtual machine falls
+# into a fast or a slow rhythm of wake-ups and may keep it for a whole
+# run, so its range can be wide: read the ratio from a quiet machine.
+# Throughput: 64 B and 64 KiB messages, sender on CPU 0 and receiver on
+# CPU 1.  Latency: the 64 B round trip across CPUs (--cpu 0,1) and on one
+# CPU (--cpu 0,0), where the wake-up is cheap and the calls themselves
+# show.  The raw key=value lines go to bench.log after a header.
 # Usage: bench.sh BUILDDIR.  Mechanisms whose program is not built are left out.
 set -u
 b=${1:?usage: bench.sh BUILDDIR}
@@ -13,155 +22,269 @@ for d in tests pipe fifo msgq shm sem socket flock signal; do
 done
 export PATH
 log=bench.log
-: >"$log"
+runs=5
 
-# Counts that keep one run well under a second on a small machine, so
-# that three runs of everything take a couple of minutes.
-n_small=400000
+# Counts that keep one run near a tenth of a second on a small machine
+# (the slowest, msgq-posix at 64 B and a cross-CPU round trip, near half
+# a second), so that everything takes about two minutes.
+n_small=200000
 n_large=4096
-n_rtt=20000
+n_rtt_cross=4000
+n_rtt_one=20000
 
-# The same pinning for every run: sender on CPU 0, receiver on CPU 1, if
-# there are two CPUs and this process may use them; else none.
+# The same pinning for every run, if there are two CPUs and this process
+# may use them; else none, and no one-CPU column.
 ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
-cpu=
+cross="" one=""
 pinning="none (one CPU)"
-if [ "$ncpu" -ge 2 ]; then
-	if ipc-pipe -q bench -n 10 --cpu 0,1 >/dev/null 2>&1 ||
-	    benchref pipe -n 10 --cpu 0,1 >/dev/null 2>&1; then
-		cpu='--cpu 0,1'
-		pinning="sender on CPU 0, receiver on CPU 1 (--cpu 0,1)"
-	else
-		pinning="none (CPUs 0 and 1 may not be used here)"
+if benchref pipe -n 10 --cpu 0,0 >/dev/null 2>&1; then
+	one='--cpu 0,0'
+	pinning="none across CPUs (one CPU); --cpu 0,0 on one"
+	if [ "$ncpu" -ge 2 ] && benchref pipe -n 10 --cpu 0,1 >/dev/null 2>&1
+	then
+		cross='--cpu 0,1'
+		pinning="sender on CPU 0, receiver on CPU 1 (--cpu 0,1); --cpu 0,0 on one CPU"
 	fi
+else
+	pinning="none (CPUs 0 and 1 may not be used here)"
 fi
 
-# measure KEY COMMAND...: run COMMAND three times, log its lines, and
-# print the median, the smallest and the largest value of KEY.
-measure() {
+model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null |
+    sed 1q)
+{
+	printf '# make bench, %s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
+	printf '# %s; %s; %s CPUs online\n' "$(uname -srm)" \
+	    "${model:-CPU model unknown}" "$ncpu"
+	printf '# load average before: %s\n' "$(cut -d' ' -f1-3 \
+	    /proc/loadavg 2>/dev/null || echo unknown)"
+	printf '# pinning: %s\n' "$pinning"
+	printf '# %s runs of each, program and loop alternately; counts: ' \
+	    "$runs"
+	printf '%s at 64 B, %s at 64 KiB (unless a line says), ' \
+	    "$n_small" "$n_large"
+	printf '%s round trips across CPUs, %s on one\n' "$n_rtt_cross" \
+	    "$n_rtt_one"
+} >"$log"
+
+# stats: the median, smallest and largest of the numbers on stdin.
+stats() {
+	sort -n | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "- - -"; exit }
+		print v[int((NR + 1) / 2)], v[1], v[NR] }'
+}
+
+# field KEY LINE: the value of KEY in a bench line.
+field() {
+	printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+
+# one KEY COMMAND...: run COMMAND once, log its line, print KEY's value.
+one() {
 	key=$1
 	shift
-	vals=
-	for _ in 1 2 3; do
-		line=$("$@") || return 1
-		printf '%s\n' "$line" >>"$log"
-		vals="$vals$(printf '%s\n' "$line" | tr ' ' '\n' |
-		    sed -n "s/^$key=//p")
-"
-	done
-	printf '%s' "$vals" | sort -n |
-	    awk '{ v[NR] = $1 } END { print v[2], v[1], v[3] }'
+	line=$("$@") || { echo "bench.sh: failed: $*" >&2; exit 1; }
+	printf '%s\n' "$line" >>"$log"
+	field "$key" "$line"
 }
 
-# One line per mechanism: name, the command that benches it, and what it
-# measures: "tl" throughput and latency, "t" throughput only (splice moves
-# a stream), "l" latency only (a signal or a lock carries no payload to
-# stream).
-mechanisms='pipe-ref|benchref pipe|tl
-pipe|ipc-pipe -q bench|tl
-pipe-splice|ipc-pipe -q bench --splice|t
-fifo|ipc-fifo -q bench|tl
-msgq-sysv|ipc-msgq -q bench|tl
-msgq-posix|ipc-msgq -q --posix bench|tl
-shm-sysv|ipc-shm -q bench|tl
-shm-posix|ipc-shm -q --posix bench|tl
-shm-spin|ipc-shm -q bench --spin|tl
-unix-stream|ipc-socket -q bench|tl
-tcp|ipc-socket -q bench --tcp 127.0.0.1:0|tl
-flock-fcntl|ipc-flock -q bench|l
-signal|ipc-signal -q bench|l'
+# pair KEY REF PROG ARGS: REF ARGS and PROG ARGS alternately, $runs times
+# each, in the order ref, prog, prog, ref, ref, prog... (whichever runs
+# first after the other tends to gain a little); prints "median smallest
+# largest" for the program, then the same for the loop (REF "-": the
+# program alone, and "- - -").
+pair() {
+	key=$1 ref=$2 prog=$3
+	shift 3
+	pv="" rv=""
+	i=0
+	while [ "$i" -lt "$runs" ]; do
+		order="ref prog"
+		[ $((i % 2)) = 1 ] && order="prog ref"
+		for who in $order; do
+			if [ "$who" = ref ] && [ "$ref" != - ]; then
+				# shellcheck disable=SC2086 # words on purpose
+				rv="$rv$(one "$key" $ref "$@")
+" || exit 1
+			elif [ "$who" = prog ]; then
+				# shellcheck disable=SC2086
+				pv="$pv$(one "$key" $prog "$@")
+" || exit 1
+			fi
+		done
+		i=$((i + 1))
+	done
+	printf '%s %s\n' "$(printf '%s' "$pv" | stats)" \
+	    "$(printf '%s' "$rv" | stats)"
+}
+
+# One line per mechanism: name, its bench, its loop ("memcpy": held
+# against memcpy; "-": none), what it measures ("tl" throughput and
+# latency, "t" throughput only: splice moves a stream, "l" latency only:
+# a signal or a lock carries no payload to stream), and its counts at
+# 64 B and 64 KiB where the defaults would take far too long or too
+# short a time to mean much ("-": the default).
+mechanisms="pipe|ipc-pipe -q bench|benchref pipe|tl|-|-
+pipe-splice|ipc-pipe -q bench --splice|memcpy|t|-|16384
+fifo|ipc-fifo -q bench|benchref fifo|tl|-|-
+msgq-sysv|ipc-msgq -q bench|benchref msgq-sysv|tl|-|-
+msgq-posix|ipc-msgq -q --posix bench|benchref msgq-posix|tl|50000|-
+shm-sysv|ipc-shm -q bench|memcpy|tl|-|16384
+shm-posix|ipc-shm -q --posix bench|memcpy|tl|-|16384
+shm-spin|ipc-shm -q bench --spin|memcpy|tl|8000000|16384
+unix-stream|ipc-socket -q bench|benchref unix-stream|tl|-|-
+tcp|ipc-socket -q bench --tcp 127.0.0.1:0|benchref tcp|tl|-|-
+flock-fcntl|ipc-flock -q bench|benchref flock|l|-|-
+signal|ipc-signal -q bench|benchref signal|l|-|-"
 
 printf 'Pinning: %s.\n' "$pinning"
-printf 'Each figure: the median of 3 runs (smallest-largest); * and noisy:\n'
-printf 'the largest run is more than 1.5 times the smallest.  Running...\n\n'
+printf 'Each figure: the median of %s runs (smallest-largest), the program\n' \
+    "$runs"
+printf 'and its plainest loop (tests/benchref) alternately.  x ref: the\n'
+printf "program's median over its loop's (m: over memcpy's).  * and noisy:\n"
+printf 'the largest run is more than 1.5 times the smallest.\n'
+printf 'Running, about a minute or two...\n\n'
 
-memcpy=$(measure mib_per_s benchref memcpy) || exit 1
-printf '%s\n' "$mechanisms" | {
-	table=
-	while IFS='|' read -r name cmd modes; do
-		# shellcheck disable=SC2086 # the command is words on purpose
-		set -- $cmd
-		command -v "$1" >/dev/null 2>&1 || continue
-		small='- - -' large='- - -' rtt='- - -'
-		# shellcheck disable=SC2086 # $cpu is zero or two words
-		case $modes in
-		t*)
-			small=$(measure mib_per_s "$@" $cpu -n $n_small -s 64) ||
-			    exit 1
-			large=$(measure mib_per_s "$@" $cpu -n $n_large -s 64K) ||
-			    exit 1
-			;;
-		esac
-		# shellcheck disable=SC2086 # $cpu is zero or two words
-		case $modes in
-		tl)
-			rtt=$(measure rtt_p50_us "$@" $cpu --latency -n $n_rtt \
-			    -s 64) || exit 1
-			;;
-		l)
-			rtt=$(measure rtt_p50_us "$@" $cpu --latency -n $n_rtt) ||
-			    exit 1
-			;;
-		esac
-		table="$table$name $small $large $rtt
-"
-	done
-	printf '%s' "$table" | awk -v memcpy="$memcpy" '
-	    function num(x) {
-		return x >= 100 ? sprintf("%.0f", x) : sprintf("%.1f", x)
-	    }
-	    # "median (smallest-largest)", with a * when it is noisy.
-	    function cell(med, lo, hi) {
-		if (med == "-")
-			return "-"
-		if (lo > 0 && hi / lo > 1.5) {
-			noisy = 1
-			return num(med) " (" num(lo) "-" num(hi) ")*"
-		}
-		return num(med) " (" num(lo) "-" num(hi) ")"
-	    }
-	    BEGIN {
-		printf "%-11s %-17s %-20s %s\n", "mechanism",
-		    "64 B MiB/s", "64 KiB MiB/s", "RTT p50 us"
-	    }
-	    {
+memcpy=$(pair mib_per_s - "benchref memcpy" -n 16) || exit 1
+memcpy=${memcpy% - - -}
+spin_cpu=
+rows=$(printf '%s\n' "$mechanisms" |
+    while IFS='|' read -r name cmd ref modes n64 n64k; do
+	# shellcheck disable=SC2086 # the command is words on purpose
+	set -- $cmd
+	command -v "$1" >/dev/null 2>&1 || continue
+	[ "$ref" = memcpy ] && ref=-
+	[ "$n64" = - ] && n64=$n_small
+	[ "$n64k" = - ] && n64k=$n_large
+	small='- - - - - -' large='- - - - - -'
+	rtt_x='- - - - - -' rtt_1='- - - - - -'
+	# shellcheck disable=SC2086 # $cross and $one are zero or two words
+	case $modes in
+	t*)
+		small=$(pair mib_per_s "$ref" "$cmd" $cross -n "$n64" \
+		    -s 64) || exit 1
+		large=$(pair mib_per_s "$ref" "$cmd" $cross -n "$n64k" \
+		    -s 64K) || exit 1
+		;;
+	esac
+	# shellcheck disable=SC2086
+	case $modes in
+	*l)
+		# The cross-CPU round trip: the program only, the loop's
+		# wake-up is the same.
+		rtt_x=$(pair rtt_p50_us - "$cmd" $cross --latency \
+		    -n $n_rtt_cross) || exit 1
+		if [ -n "$one" ]; then
+			rtt_1=$(pair rtt_p50_us "$ref" "$cmd" $one --latency \
+			    -n $n_rtt_one) || exit 1
+		fi
+		;;
+	esac
+	echo "$name $small $large $rtt_x $rtt_1"
+done) || exit 1
+# What spinning costs: the CPU time of the last 64 KiB spin stream.
+spin_cpu=$(grep '^mechanism=shm-sysv size=65536 .*wait=spin' "$log" |
+    tail -n 1)
+
+printf '%s\n' "$rows" | awk -v memcpy="$memcpy" -v spin="$spin_cpu" '
+    function num(x) {
+	return x >= 100 ? sprintf("%.0f", x) : x >= 10 ? sprintf("%.1f", x) : \
+	    sprintf("%.2g", x)
+    }
+    # "median (smallest-largest)", with a * when it is noisy.
+    function cell(med, lo, hi) {
+	if (med == "-")
+		return "-"
+	if (lo > 0 && hi / lo > 1.5) {
+		noisy = 1
+		return num(med) " (" num(lo) "-" num(hi) ")*"
+	}
+	return num(med) " (" num(lo) "-" num(hi) ")"
+    }
+    function ratio(a, b) {
+	if (a == "-" || b == "-" || b + 0 == 0)
+		return "-"
+	return sprintf("%.2f", a / b)
+    }
+    function trim(s) {
+	sub(/ +$/, "", s)
+	return s
+    }
+    BEGIN {
+	split(memcpy, m, " ")
+    }
+    {
+	# name, then 6 fields for each of: 64 B, 64 KiB, RTT 0,1, RTT 0,0;
+	# in each, the program median low high, then the loop the same.
+	n++
+	name[n] = $1
+	for (i = 2; i <= NF; i++)
+		f[n, i] = $i
+    }
+    END {
+	print "Throughput, MiB/s (sender on CPU 0, receiver on CPU 1)"
+	printf "%-11s %-18s %-6s %-20s %s\n", "mechanism", "64 B",
+	    "x ref", "64 KiB", "x ref"
+	for (r = 1; r <= n; r++) {
+		if (f[r, 2] == "-")
+			continue
 		noisy = 0
-		s = cell($2, $3, $4)
-		l = cell($5, $6, $7)
-		r = cell($8, $9, $10)
-		row = sprintf("%-11s %-17s %-20s %-17s %s", $1, s, l, r,
-		    noisy ? "noisy" : "")
-		sub(/ +$/, "", row)
-		print row
-		if ($5 != "-") {
-			n++
-			name[n] = $1
-			v[n] = $5
-		}
-	    }
-	    END {
-		split(memcpy, m, " ")
-		max = m[1]
-		for (i = 1; i <= n; i++)
-			if (v[i] + 0 > max + 0)
-				max = v[i]
+		s = cell(f[r, 2], f[r, 3], f[r, 4])
+		l = cell(f[r, 8], f[r, 9], f[r, 10])
+		shm = f[r, 5] == "-"
+		rs = shm ? "-" : ratio(f[r, 2], f[r, 5])
+		rl = ratio(f[r, 8], shm ? m[1] : f[r, 11])
+		if (shm && rl != "-")
+			rl = rl "m"
+		print trim(sprintf("%-11s %-18s %-6s %-20s %-6s %s", name[r],
+		    s, rs, l, rl, noisy ? "noisy" : ""))
+		bars++
+		bname[bars] = name[r]
+		bval[bars] = f[r, 8]
+	}
+	noisy = 0
+	c = cell(m[1], m[2], m[3])
+	printf "memcpy 64 MiB, one core: %s MiB/s%s\n", c,
+	    noisy ? " noisy" : ""
+	print ""
+	print "64 B round trip, p50 us"
+	printf "%-11s %-20s %-20s %s\n", "mechanism", "--cpu 0,1",
+	    "--cpu 0,0", "x ref"
+	for (r = 1; r <= n; r++) {
+		if (f[r, 14] == "-")
+			continue
 		noisy = 0
-		c = cell(m[1], m[2], m[3])
-		printf "\nmemcpy of 64 MiB, the ceiling of a copy: %s MiB/s%s\n",
-		    c, noisy ? " noisy" : ""
-		printf "\nThroughput at 64 KiB, MiB/s (one # = 2%% of the"
-		printf " largest):\n"
-		name[0] = "memcpy"
-		v[0] = m[1]
-		for (i = 0; i <= n; i++) {
-			w = max > 0 ? int(v[i] / max * 50 + 0.5) : 0
-			bar = ""
-			for (j = 0; j < w; j++)
-				bar = bar "#"
-			printf "%-11s %-50s %s\n", name[i], bar, num(v[i])
+		x = cell(f[r, 14], f[r, 15], f[r, 16])
+		o = cell(f[r, 20], f[r, 21], f[r, 22])
+		print trim(sprintf("%-11s %-20s %-20s %-6s %s", name[r], x,
+		    o, ratio(f[r, 20], f[r, 23]), noisy ? "noisy" : ""))
+	}
+	if (spin != "") {
+		split(spin, kv, " ")
+		for (i in kv) {
+			if (kv[i] ~ /^cpu_s=/)
+				cs = substr(kv[i], 7)
+			if (kv[i] ~ /^seconds=/)
+				sec = substr(kv[i], 9)
 		}
-	    }'
-	printf '\nA 64 KiB message stays in the CPU caches, a 64 MiB memcpy does\n'
-	printf 'not: shared memory can beat the line above it.\n'
-	printf 'Raw lines, with the RTT p99 too: %s\n' "$log"
-}
+		printf "shm-spin at 64 KiB burned %s s of CPU in %s s: both", cs,
+		    sec
+		printf " processes\nrun flat out, waiting or not.\n"
+	}
+	print ""
+	print "Throughput at 64 KiB, MiB/s (one # = 2% of the largest):"
+	bname[0] = "memcpy"
+	bval[0] = m[1]
+	max = 0
+	for (i = 0; i <= bars; i++)
+		if (bval[i] + 0 > max)
+			max = bval[i] + 0
+	for (i = 0; i <= bars; i++) {
+		w = max > 0 ? int(bval[i] / max * 50 + 0.5) : 0
+		bar = ""
+		for (j = 0; j < w; j++)
+			bar = bar "#"
+		printf "%-11s %-50s %s\n", bname[i], bar, num(bval[i])
+	}
+    }'
+printf '\nA 64 KiB message stays in the CPU caches, a 64 MiB memcpy does\n'
+printf 'not: shared memory can beat memcpy.  Raw lines, p99 too: %s\n' "$log"

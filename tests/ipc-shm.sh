@@ -247,7 +247,7 @@ for kind in sysv posix memfd; do
 	*) flag=--$kind ;;
 	esac
 	run ipc-shm -q bench $flag -n 300
-	like "$out" "^mechanism=shm-$kind size=65536 count=300 seconds=[0-9.]+ mib_per_s=[0-9.]+ msgs_per_s=[0-9]+ slots=16 wait=sem cpu_s=[0-9.]+\$" \
+	like "$out" "^mechanism=shm-$kind size=65536 count=300 seconds=[0-9.]+ mib_per_s=[0-9.]+ msgs_per_s=[0-9]+ slots=64 wait=sem cpu_s=[0-9.]+\$" \
 	    "bench $flag: the throughput line"
 done
 run ipc-shm -q bench --latency -n 300 -s 1K
@@ -257,7 +257,7 @@ run ipc-shm -q bench --spin -s 64 -n 5000
 like "$out" '^mechanism=shm-sysv size=64 count=5000 .* wait=spin cpu_s=[0-9.]+$' \
     "bench --spin reports the CPU it burned"
 run -t 30 ipc-shm -q bench --spin --cpu 0,0 -s 4K -n 2000
-like "$out" ' cpu=0,0 slots=256 wait=spin ' "bench --spin on one CPU finishes"
+like "$out" ' cpu=0,0 slots=1024 wait=spin ' "bench --spin on one CPU finishes"
 run -t 30 ipc-shm -q bench --spin --latency --cpu 0,0 -n 500
 like "$out" '^mechanism=shm-sysv size=64 count=500 .* cpu=0,0 wait=spin ' \
     "bench --spin --latency on one CPU finishes"
