@@ -744,8 +744,6 @@ bench_pingpong(struct bench *b, char *buf)
 	double *rtt, t0;
 	pid_t pid;
 
-	if ((rtt = malloc((size_t)b->count * sizeof(*rtt))) == NULL)
-		err(1, "malloc");
 	if (pipe(down) == -1 || pipe(up) == -1)
 		err(1, "pipe");
 	if ((pid = fork()) == -1)
@@ -761,6 +759,9 @@ bench_pingpong(struct bench *b, char *buf)
 		_exit(0);
 	}
 	cleanup_child(pid);
+	/* The times are the parent's alone: made after fork(). */
+	if ((rtt = malloc((size_t)b->count * sizeof(*rtt))) == NULL)
+		err(1, "malloc");
 	pin_to_cpu(b->cpu[0]);
 	if (close(down[0]) == -1 || close(up[1]) == -1)
 		err(1, "close");

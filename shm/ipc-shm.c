@@ -1427,8 +1427,6 @@ bench_pingpong(const struct opts *o, struct bench *b, char *buf)
 	char extra[96], *ping, *pong;
 	pid_t pid;
 
-	if ((rtt = malloc((size_t)b->count * sizeof(*rtt))) == NULL)
-		err(1, "malloc");
 	new_region(o, &reg, sizeof(*r) + 2 * (sizeof(struct flag) + stride));
 	r = reg.addr;
 	ping = slot(r, 2, stride, 0);
@@ -1465,9 +1463,13 @@ bench_pingpong(const struct opts *o, struct bench *b, char *buf)
 				post_sem(&r->sem[PONG], "pong");
 		}
 		r->cpu[1] = cpu_seconds() - c0;
+		free(buf);	/* our copy of the caller's buffer */
 		_exit(0);
 	}
 	cleanup_child(pid);
+	/* The times are the parent's alone: made after fork(). */
+	if ((rtt = malloc((size_t)b->count * sizeof(*rtt))) == NULL)
+		err(1, "malloc");
 	peer.pid = pid;
 	peer.is_parent = 0;
 	peer.role = "echo child";
