@@ -718,7 +718,7 @@ ref_flock(struct bench *b)
 		"unix-stream|tcp|signal|flock [--latency] [--cpu A,B] " \
 		"[-n N] [-s SIZE]"
 
-static void
+static void __attribute__((noreturn))
 usage(void)
 {
 	usage_error("usage: " USAGE);
@@ -743,9 +743,8 @@ main(int argc, char **argv)
 	char *buf;
 
 	narrate_quiet(1);
-	if (argc < 2)
+	if (argc < 2 || (mode = argv[1]) == NULL)
 		usage();
-	mode = argv[1];
 	if (strcmp(mode, "--help") == 0) {
 		printf("Usage: %s\n", USAGE);
 		close_stdout();

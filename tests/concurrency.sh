@@ -21,10 +21,6 @@ for f in o1 o2 e1 e2 solo; do
 done
 printf 'passed through a descriptor\n' >"$SCRATCH/passme"
 
-no_leftovers() {
-	[ -z "$(leftovers)" ]
-}
-
 # at_once CMD...: start two copies of CMD together; their stdout in o1
 # and o2, stderr in e1 and e2, their exit statuses in rc1 and rc2.
 at_once() {

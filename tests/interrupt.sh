@@ -39,16 +39,6 @@ ended() {
 	[ -z "$tap_state" ] || [ "$tap_state" = Z ]
 }
 
-# first_child PID: the pid of PID's child, in $child, once there is one.
-first_child() {
-	child=$(pgrep -P "$1" | head -n 1)
-	[ -n "$child" ]
-}
-
-no_leftovers() {
-	[ -z "$(leftovers)" ]
-}
-
 # interrupt "INT TERM HUP" STATUSES CMD...: for each signal, start CMD,
 # send the signal to it at a random moment, and check the status (the
 # matching word of STATUSES), that it ended within 2 s, and that nothing

@@ -41,15 +41,6 @@ running() {
 	*) true ;;
 	esac
 }
-# first_child PID: the pid of PID's child (the program bg's timeout
-# runs), in $child, once there is one.
-first_child() {
-	child=$(pgrep -P "$1" | head -n 1)
-	[ -n "$child" ]
-}
-no_leftovers() {
-	[ -z "$(leftovers)" ]
-}
 said() {
 	grep -q -- "$1" "$SCRATCH/j.err"
 }

@@ -83,17 +83,6 @@ cpu_ticks() {
 	sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
 }
 
-# first_child PID: PID's child in $child once there is one (bg runs the
-# program under timeout(1)).
-first_child() {
-	child=$(pgrep -P "$1" | head -n 1)
-	[ -n "$child" ]
-}
-
-no_leftovers() {
-	[ -z "$(leftovers)" ]
-}
-
 # start_waiter READY CMD...: start CMD in the background, its output in
 # $SCRATCH/w.out and w.err, and wait until its narration matches READY
 # and it sleeps.  Sets $pid (timeout's) and $child (the program's); false

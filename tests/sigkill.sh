@@ -32,15 +32,6 @@ key=$((0x6b000000 + ($$ % 1000000) * 4))
 : >"$SCRATCH/k.err"
 : >"$lockfile"
 
-# first_child PID: the pid of PID's child (the program bg's timeout
-# runs), in $child, once there is one.
-first_child() {
-	child=$(pgrep -P "$1" | head -n 1)
-	[ -n "$child" ]
-}
-no_leftovers() {
-	[ -z "$(leftovers)" ]
-}
 said() {
 	grep -Eq -- "$1" "$SCRATCH/k.err"
 }

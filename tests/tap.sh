@@ -9,7 +9,8 @@
 #   - ok, not_ok, check, is, like, skip, skip_all, diag, done_testing;
 #   - run: a command with a time bound, its stdout, stderr and status kept;
 #   - bg and reap_bg: background programs, bounded and always reaped;
-#   - leftovers: our own processes still running.
+#     first_child: the program a bg's timeout runs;
+#   - leftovers: our own processes still running; no_leftovers.
 # shellcheck shell=sh
 
 set -u
@@ -156,6 +157,13 @@ reap_bg() {
 	rc=$?
 }
 
+# first_child PID: the pid of PID's first child (for bg's $bg_pid: the
+# program that timeout runs), in $child; false while there is none.
+first_child() {
+	child=$(pgrep -P "$1" | head -n 1)
+	[ -n "$child" ]
+}
+
 # wait_for SECONDS CMD...: poll until CMD succeeds; false if it never does.
 wait_for() {
 	tap_tries=$(($1 * 20))
@@ -183,4 +191,9 @@ leftovers() {
 			printf '%s(%s) ' "$tap_pid" "$tap_comm"
 		fi
 	done
+}
+
+# no_leftovers: true when none of our processes still runs (for wait_for).
+no_leftovers() {
+	[ -z "$(leftovers)" ]
 }
