@@ -114,6 +114,9 @@ const char *rundir_path(char *buf, size_t len, const char *leaf);
 const char *default_posix_name(char *buf, size_t len, const char *what);
 /* A pid-unique POSIX name "/ipclab-UID-WHAT-PID", in BUF. */
 const char *private_posix_name(char *buf, size_t len, const char *what);
+/* Exit 1 unless UID, the owner of WHAT under our default KIND, is us. */
+void	require_own_default(long uid, const char *what, const char *kind,
+	    const char *info, const char *other);
 
 /* The number in a /proc file such as /proc/sys/fs/pipe-max-size, or -1. */
 long long	proc_limit(const char *path);

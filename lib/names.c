@@ -86,3 +86,22 @@ private_posix_name(char *buf, size_t len, const char *what)
 	    (long)getpid());
 	return buf;
 }
+
+/*
+ * An object under the caller's default name or key must be the caller's,
+ * whatever its mode: anyone may make one there first, mode 0666, and read
+ * what the caller puts in.  UID is whose it is (for System V, the creator
+ * when the owner is us: an owner may give an object away with IPC_SET,
+ * its creator stays).  Not ours: exit 1 naming WHAT, its uid, the command
+ * that shows it (INFO) and the option that picks another (OTHER).
+ */
+void
+require_own_default(long uid, const char *what, const char *kind,
+    const char *info, const char *other)
+{
+	if (uid != (long)geteuid())
+		errx(1, "%s belongs to uid %ld, not to you: someone else made "
+		    "it with your default %s; refusing to use it ('%s' shows "
+		    "it; choose another with %s)", what, uid, kind, info, other);
+	say("%s, under your default %s, is yours (uid %ld)", what, kind, uid);
+}

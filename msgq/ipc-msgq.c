@@ -264,16 +264,10 @@ sysv_get(struct opts *o, int create, int access)
 static void
 refuse_unless_ours(const struct opts *o, long uid)
 {
-	if (!o->is_default)
-		return;
-	if (uid != (long)geteuid())
-		errx(1, "%s belongs to uid %ld, not to you: someone else made "
-		    "a queue with your default %s; refusing to use it "
-		    "('ipc-msgq%s info' shows it; choose another with %s)",
-		    o->obj, uid, o->posix ? "name" : "key", o->posix ?
-		    " --posix" : "", o->posix ? "-N /NAME" : "-k KEY");
-	say("the queue with your default %s is yours (uid %ld)",
-	    o->posix ? "name" : "key", uid);
+	if (o->is_default)
+		require_own_default(uid, o->obj, o->posix ? "name" : "key",
+		    o->posix ? "ipc-msgq --posix info" : "ipc-msgq info",
+		    o->posix ? "-N /NAME" : "-k KEY");
 }
 
 /*

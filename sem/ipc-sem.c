@@ -313,26 +313,6 @@ open_named(const struct opts *o, const char *name)
 	return sem;
 }
 
-/*
- * A semaphore with our default name or key that someone else made is
- * not ours, whatever its mode lets us do: its maker could post it when
- * we must wait, or take the units we count on.  wait, post and value
- * refuse it (info shows it, rm removes it if we may); one named with
- * -N, -k or -f is the user's own choice and may be shared on purpose.
- * UID is whose it is.
- */
-static void
-refuse_unless_ours(long uid, const char *what, int is_default)
-{
-	if (uid != (long)geteuid())
-		errx(1, "%s belongs to uid %ld, not to you: someone else made "
-		    "it with your default %s; refusing to use it ('ipc-sem%s "
-		    "info' shows it; choose another with %s)", what, uid,
-		    is_default == 'N' ? "name" : "key", is_default == 'N' ?
-		    "" : " --sysv", is_default == 'N' ? "-N /NAME" : "-k KEY");
-	say("%s, your default, is yours (uid %ld)", what, uid);
-}
-
 /* open_named, for wait, post and value: the default must be ours. */
 static sem_t *
 open_ours(const struct opts *o, const char *name)
@@ -346,7 +326,9 @@ open_ours(const struct opts *o, const char *name)
 	posix_path(path, sizeof(path), name);
 	if (stat(path, &st) == -1)
 		err(1, "stat %s", path);
-	refuse_unless_ours((long)st.st_uid, name, 'N');
+	/* Someone else's, though its mode let us open it: not ours to use. */
+	require_own_default((long)st.st_uid, name, "name", "ipc-sem info",
+	    "-N /NAME");
 	return sem;
 }
 
@@ -455,8 +437,9 @@ open_set_ours(const struct opts *o, key_t key, int want)
 		set_failed("semctl IPC_STAT", key, semid);
 	snprintf(what, sizeof(what), "key 0x%08x", (unsigned)key);
 	/* An owner may give a set away (IPC_SET); its creator stays. */
-	refuse_unless_ours(ds.sem_perm.uid != geteuid() ?
-	    (long)ds.sem_perm.uid : (long)ds.sem_perm.cuid, what, 'k');
+	require_own_default(ds.sem_perm.uid != geteuid() ?
+	    (long)ds.sem_perm.uid : (long)ds.sem_perm.cuid, what, "key",
+	    "ipc-sem --sysv info", "-k KEY");
 	return semid;
 }
 

@@ -256,16 +256,10 @@ shm_open_failed(const struct segment *s)
 static void
 refuse_unless_ours(const struct segment *s, uid_t uid)
 {
-	if (!s->is_default)
-		return;
-	if (uid != geteuid())
-		errx(1, "%s belongs to uid %ld, not to you: someone else made "
-		    "it with your default %s; refusing to use it ('ipc-shm%s "
-		    "info' shows it; choose another with %s)", s->label,
-		    (long)uid, s->posix ? "name" : "key", s->posix ?
-		    " --posix" : "", s->posix ? "-N /NAME" : "-k KEY");
-	say("the %s with your default %s is yours (uid %ld)", s->posix ?
-	    "object" : "segment", s->posix ? "name" : "key", (long)uid);
+	if (s->is_default)
+		require_own_default((long)uid, s->label, s->posix ? "name" :
+		    "key", s->posix ? "ipc-shm --posix info" : "ipc-shm info",
+		    s->posix ? "-N /NAME" : "-k KEY");
 }
 
 /* shmat failed: a segment can vanish between shmget and shmat. */
