@@ -774,9 +774,7 @@ cmd_bench(struct opts *o, int argc, char **argv)
 	if (argc > 0)
 		usage_error("bench takes no arguments");
 	bench_setup(&b, "fifo", o->size, o->count, o->latency, o->cpu);
-	if ((buf = malloc(b.size)) == NULL)
-		err(1, "malloc");
-	memset(buf, 'x', b.size);
+	buf = bench_buffer(b.size);
 	say("%s, %lld messages of %zu bytes after %lld to warm up",
 	    b.latency ? "round trips" : "one-way stream", b.count, b.size,
 	    b.warmup);

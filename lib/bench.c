@@ -87,6 +87,29 @@ bench_setup(struct bench *b, const char *mechanism, size_t size,
 	b->cpu[1] = cpu[1];
 }
 
+/*
+ * The one buffer a bench sends from and receives into: SIZE bytes of 'x'
+ * that start on a page.  Where malloc() happened to put a 64-byte buffer
+ * (inside one cache line, or across two) moved the 64 B figure across
+ * CPUs by a third, so every bench and tests/benchref take theirs here.
+ */
+char *
+bench_buffer(size_t size)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	void *p;
+	int e;
+
+	if (page <= 0)
+		page = 4096;
+	if ((e = posix_memalign(&p, (size_t)page, size > 0 ? size : 1)) != 0) {
+		errno = e;
+		err(1, "posix_memalign %zu bytes", size);
+	}
+	memset(p, 'x', size);
+	return p;
+}
+
 static void
 print_common(const struct bench *b)
 {

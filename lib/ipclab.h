@@ -189,6 +189,8 @@ struct bench {
  */
 void	bench_setup(struct bench *b, const char *mechanism, size_t size,
 	    long long count, int latency, const int cpu[2]);
+/* SIZE bytes of 'x' on a page boundary, for free(); exit 1 on failure. */
+char	*bench_buffer(size_t size);
 /* Monotonic time in seconds. */
 double	now(void);
 /* Pin the calling process to CPU (no-op for -1); exit 1 on failure. */

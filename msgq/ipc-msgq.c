@@ -1636,9 +1636,7 @@ bench_posix(struct bench *b)
 		if ((rtt = malloc((size_t)b->count * sizeof(*rtt))) == NULL)
 			err(1, "malloc");
 	}
-	if ((buf = malloc(b->size)) == NULL)
-		err(1, "malloc");
-	memset(buf, 'x', b->size);
+	buf = bench_buffer(b->size);
 	catch_sigchld();
 	parent = getpid();
 	if ((pid = fork()) == -1)

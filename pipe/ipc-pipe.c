@@ -902,9 +902,7 @@ cmd_bench(struct opts *o, int argc, char **argv)
 #endif
 	bench_setup(&b, o->splice ? "pipe-splice" : "pipe", o->size, o->count,
 	    o->latency, o->cpu);
-	if ((buf = malloc(b.size)) == NULL)
-		err(1, "malloc");
-	memset(buf, 'x', b.size);
+	buf = bench_buffer(b.size);
 	say("%s, %lld messages of %zu bytes after %lld to warm up",
 	    b.latency ? "round trips" : o->splice ?
 	    "one-way stream, vmsplice in and splice out" : "one-way stream",

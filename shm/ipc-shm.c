@@ -1518,9 +1518,7 @@ cmd_bench(struct opts *o, int argc, char **argv)
 		    "bytes)", o->size, (size_t)64 << 20);
 	bench_setup(&b, o->memfd ? "shm-memfd" : o->posix ? "shm-posix" :
 	    "shm-sysv", o->size, o->count, o->latency, o->cpu);
-	if ((buf = malloc(b.size)) == NULL)
-		err(1, "malloc");
-	memset(buf, 'x', b.size);
+	buf = bench_buffer(b.size);
 	say("%s, %lld messages of %zu bytes after %lld to warm up",
 	    b.latency ? "round trips" : "one-way stream", b.count, b.size,
 	    b.warmup);

@@ -1973,9 +1973,7 @@ cmd_bench(struct opts *o, int argc, char **argv)
 		endpoint(&ep, o, NULL, "socket", 1);
 	bench_setup(&b, o->tcp != NULL ? "tcp" : "unix-stream", o->size,
 	    o->count, o->latency, o->cpu);
-	if ((buf = malloc(b.size)) == NULL)
-		err(1, "malloc");
-	memset(buf, 'x', b.size);
+	buf = bench_buffer(b.size);
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		err(1, "signal SIGPIPE");
 	say("%s over %s, %lld messages of %zu bytes after %lld to warm up",

@@ -2,9 +2,9 @@
 # bench.sh - every bench against its yardstick, side by side (make bench).
 #
 # Each program's bench runs alternately with benchref's plainest loop
-# over the same calls (pipe-ref, fifo-ref, ...), five times each, so
+# over the same calls (pipe-ref, fifo-ref, ...), seven times each, so
 # that whatever else the machine does hits both alike; the table shows
-# the median of the five runs with the smallest and largest, and the
+# the median of the seven runs with the smallest and largest, and the
 # ratio of the program's median to the loop's ("x ref").  Shared memory
 # copies without the kernel, so its rows are held against memcpy of
 # 64 MiB instead.  A stream across two CPUs of a virtual machine falls
@@ -22,7 +22,7 @@ for d in tests pipe fifo msgq shm sem socket flock signal; do
 done
 export PATH
 log=bench.log
-runs=5
+runs=7
 
 # Counts that keep one run near a tenth of a second on a small machine
 # (the slowest, msgq-posix at 64 B and a cross-CPU round trip, near half

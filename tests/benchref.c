@@ -803,9 +803,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	bench_setup(&b, mechanism, size, count, latency, cpu);
-	if ((buf = malloc(b.size)) == NULL)
-		err(1, "malloc");
-	memset(buf, 'x', b.size);
+	buf = bench_buffer(b.size);
 	if (strcmp(mode, "msgq-sysv") == 0)
 		ref_msgq_sysv(&b);
 	else if (strcmp(mode, "msgq-posix") == 0)
