@@ -90,8 +90,8 @@ bench_setup(struct bench *b, const char *mechanism, size_t size,
 /*
  * The one buffer a bench sends from and receives into: SIZE bytes of 'x'
  * that start on a page.  Where malloc() happened to put a 64-byte buffer
- * (inside one cache line, or across two) moved the 64 B figure across
- * CPUs by a third, so every bench and tests/benchref take theirs here.
+ * held ipc-fifo's 64 B stream across CPUs at two thirds of its loop's,
+ * with the same calls, so every bench and tests/benchref take theirs here.
  */
 char *
 bench_buffer(size_t size)

@@ -2,9 +2,9 @@
 # bench.sh - every bench against its yardstick, side by side (make bench).
 #
 # Each program's bench runs alternately with benchref's plainest loop
-# over the same calls (pipe-ref, fifo-ref, ...), seven times each, so
-# that whatever else the machine does hits both alike; the table shows
-# the median of the seven runs with the smallest and largest, and the
+# over the same calls (pipe-ref, fifo-ref, ...), seven times each (RUNS),
+# so that whatever else the machine does hits both alike; the table shows
+# the median of the runs with the smallest and largest, and the
 # ratio of the program's median to the loop's ("x ref").  Shared memory
 # copies without the kernel, so its rows are held against memcpy of
 # 64 MiB instead.  A stream across two CPUs of a virtual machine falls
@@ -14,19 +14,31 @@
 # CPU 1.  Latency: the 64 B round trip across CPUs (--cpu 0,1) and on one
 # CPU (--cpu 0,0), where the wake-up is cheap and the calls themselves
 # show.  The raw key=value lines go to bench.log after a header.
-# Usage: bench.sh BUILDDIR.  Mechanisms whose program is not built are left out.
+# Usage: bench.sh BUILDDIR [RUNS].  RUNS (default 7, at least 3) is how
+# many runs of each; on a noisy machine more give a steadier median.
+# Mechanisms whose program is not built are left out.
 set -u
-b=${1:?usage: bench.sh BUILDDIR}
+b=${1:?usage: bench.sh BUILDDIR [RUNS]}
+runs=${2:-7}
+case $runs in
+''|*[!0-9]*|?????*)
+	echo "bench.sh: RUNS must be a number from 3 to 9999, not '$runs'" >&2
+	exit 2
+	;;
+esac
+if [ "$runs" -lt 3 ]; then
+	echo "bench.sh: RUNS must be at least 3, for a median and a spread" >&2
+	exit 2
+fi
 for d in tests pipe fifo msgq shm sem socket flock signal; do
 	PATH="$b/$d:$PATH"
 done
 export PATH
 log=bench.log
-runs=7
 
 # Counts that keep one run near a tenth of a second on a small machine
 # (the slowest, msgq-posix at 64 B and a cross-CPU round trip, near half
-# a second), so that everything takes about two minutes.
+# a second), so that seven runs of everything take about 70 seconds.
 n_small=200000
 n_large=4096
 n_rtt_cross=4000
@@ -142,7 +154,7 @@ printf 'Each figure: the median of %s runs (smallest-largest), the program\n' \
 printf 'and its plainest loop (tests/benchref) alternately.  x ref: the\n'
 printf "program's median over its loop's (m: over memcpy's).  * and noisy:\n"
 printf 'the largest run is more than 1.5 times the smallest.\n'
-printf 'Running, about a minute or two...\n\n'
+printf 'Running, about %s seconds on two CPUs...\n\n' "$((runs * 10))"
 
 memcpy=$(pair mib_per_s - "benchref memcpy" -n 16) || exit 1
 memcpy=${memcpy% - - -}
