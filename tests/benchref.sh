@@ -98,8 +98,8 @@ usage_error "flock pairs on two CPUs" "$ref" flock --cpu 0,1
 # make bench RUNS=N: refused before it runs anything or writes bench.log.
 bench_sh=$(cd "${top_srcdir:-.}" && pwd)/tests/bench.sh
 for bad in x 2 -1 1e3; do
-	( cd "$SCRATCH" && sh "$bench_sh" "$top_builddir" "$bad" \
-	    >.out 2>.err )
+	( cd "$SCRATCH" && timeout -k 2 30 sh "$bench_sh" "$top_builddir" \
+	    "$bad" >.out 2>.err )
 	is "$?" 2 "make bench RUNS=$bad: exit 2"
 	like "$(cat "$SCRATCH/.err")" '^bench.sh: RUNS must be' \
 	    "RUNS=$bad: one line naming RUNS"
