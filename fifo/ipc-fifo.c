@@ -60,57 +60,6 @@ struct opts {
 #define DEMO_MAX	(PIPE_BUF - 1)
 
 /*
- * Write all LEN bytes.  A blocking write to a FIFO moves everything at
- * once unless a signal interrupts it part way, so the loop is for that.
- */
-static int
-write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	ssize_t n;
-
-	while (len > 0) {
-		stop_if_signalled();
-		n = write(fd, p, len);
-		if (n == -1) {
-			if (errno != EINTR)
-				return -1;
-			continue;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/*
- * Read until LEN bytes arrived or end of file: a FIFO is a byte stream,
- * so one read() may return less than one write() put in.  Returns the
- * bytes read (less than LEN only at end of file), or -1.
- */
-static ssize_t
-read_full(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-	size_t got = 0;
-	ssize_t n;
-
-	while (got < len) {
-		stop_if_signalled();
-		n = read(fd, p + got, len - got);
-		if (n == -1) {
-			if (errno != EINTR)
-				return -1;
-			continue;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	return (ssize_t)got;
-}
-
-/*
  * open(2), again when a signal interrupts the wait.  Opening a FIFO
  * waits for the other side, so it can take as long as the user likes.
  */
@@ -536,7 +485,7 @@ private_fifo(char *buf, size_t len, const char *what)
 	rundir_path(buf, len, leaf);
 	if (make_fifo(buf, 0600) == -1)
 		err(1, "mkfifo %s", buf);
-	cleanup_unlink(buf);
+	at_exit_unlink(buf);
 	return buf;
 }
 
@@ -593,7 +542,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 		    "file", fd);
 		_exit(0);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	say("fork() -> writer %ld; it gets no descriptor, only the name",
 	    (long)pid);
 	say("open(\"%s\", O_RDONLY): waiting for a writer to open it...", path);
@@ -635,30 +584,6 @@ cmd_demo(struct opts *o, int argc, char **argv)
 }
 
 /*
- * Read and drop BYTES bytes, at most SIZE per read(), as a receiver that
- * handles one message at a time would.  Returns -1 on an early EOF.
- */
-static int
-drain(int fd, char *buf, size_t size, unsigned long long bytes)
-{
-	ssize_t n;
-
-	while (bytes > 0) {
-		stop_if_signalled();
-		n = read(fd, buf, bytes < size ? bytes : size);
-		if (n > 0) {
-			bytes -= (unsigned long long)n;
-			continue;
-		}
-		if (n == 0)
-			return -1;
-		if (errno != EINTR)
-			err(1, "read");
-	}
-	return 0;
-}
-
-/*
  * bench, throughput: the child opens the FIFO by name and streams COUNT
  * messages of SIZE bytes after an untimed warm-up; the parent times from
  * the end of the warm-up until the last byte has arrived.
@@ -688,7 +613,7 @@ bench_stream(struct bench *b, char *buf)
 				err(1, "write");
 		_exit(0);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	pin_to_cpu(b->cpu[1]);
 	if ((fd = open_retry(path, O_RDONLY | O_CLOEXEC)) == -1)
 		err(1, "open %s", path);
@@ -740,7 +665,7 @@ bench_pingpong(struct bench *b, char *buf)
 				err(1, "write");
 		_exit(0);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	pin_to_cpu(b->cpu[0]);
 	if ((dfd = open_retry(down, O_WRONLY | O_CLOEXEC)) == -1 ||
 	    (ufd = open_retry(up, O_RDONLY | O_CLOEXEC)) == -1)

@@ -412,27 +412,8 @@ private_file(char *path, size_t size, const char *what, int flags)
 	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | flags, 0600);
 	if (fd == -1)
 		err(1, "open %s", path);
-	cleanup_unlink(path);
+	at_exit_unlink(path);
 	return fd;
-}
-
-/* Write all of BUF; a signal may cut a write short. */
-static void
-write_all(int fd, const char *buf, size_t len, const char *what)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		stop_if_signalled();
-		n = write(fd, buf, len);
-		if (n == -1) {
-			if (errno != EINTR)
-				err(1, "write %s", what);
-			continue;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
 }
 
 /* Read the whole file with pread(2), which leaves the file offset alone. */
@@ -503,7 +484,8 @@ demo_produce(const struct opts *o, int fd)
 		}
 		len = snprintf(line, sizeof(line), "%lld\n", i);
 		/* O_APPEND: each write lands at the end, wherever it is now. */
-		write_all(fd, line, (size_t)len, "the shared file");
+		if (write_all(fd, line, (size_t)len) == -1)
+			err(1, "write the shared file");
 		if (i <= DEMO_NARRATED)
 			say("write(%d, \"%lld\\n\"): O_APPEND puts it at the "
 			    "end of the file", fd, i);
@@ -602,7 +584,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 		demo_produce(o, fd);
 		_exit(0);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	say("fork() -> producer %ld.  It shares fd %d, but fcntl locks belong "
 	    "to a process, so its lock still shuts this one out", (long)pid,
 	    fd);
@@ -620,7 +602,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 		if ((r = waitpid(pid, &status, WNOHANG)) == -1)
 			err(1, "waitpid %ld", (long)pid);
 		if (r == pid) {
-			cleanup_child_reaped(pid);
+			at_exit_forget_child(pid);
 			say("waitpid(%ld, WNOHANG) -> the producer %s; one "
 			    "last turn", (long)pid, describe_status(status,
 			    how, sizeof(how)));
@@ -803,7 +785,7 @@ run_command(char **cmd)
 			warnx("%s: %s", cmd[0], strerror(e));
 		_exit(e == ENOENT ? 127 : 126);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	say("fork() -> %ld runs %s while this process holds the lock",
 	    (long)pid, cmd[0]);
 	status = reap(pid, cmd[0]);
@@ -910,7 +892,7 @@ cmd_lock(struct opts *o, int argc, char **argv)
 	} else {
 		printf("locked %s: %s lock (%s) on %s\n", path,
 		    lock_word(o->kind, type), kind_name[o->kind], range);
-		close_stdout();
+		flush_stdout();
 		say("holding it; press Enter (or Ctrl-C) to release");
 		wait_for_enter();
 	}
@@ -1038,7 +1020,7 @@ compare_kind(enum kind kind, const char *path, int *inherited, int *kept)
 		err(1, "fork");
 	if (pid == 0)
 		compare_try(kind, fd, "the inherited");
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	status = reap(pid, "child");
 	if (WIFEXITED(status) && WEXITSTATUS(status) == EXIT_HELD)
 		*inherited = 0;
@@ -1065,7 +1047,7 @@ compare_kind(enum kind kind, const char *path, int *inherited, int *kept)
 			err(1, "open %s", path);
 		compare_try(kind, fd2, "its own");
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	status = reap(pid, "child");
 	if (WIFEXITED(status) && WEXITSTATUS(status) == EXIT_HELD)
 		*kept = 1;
@@ -1185,7 +1167,7 @@ cmd_deadlock(struct opts *o, int argc, char **argv)
 			err(1, "close");
 		deadlock_child(o, path);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	say("fork() -> child %ld; %s", (long)pid, o->kind == OFD ?
 	    "it opens the file for itself: sharing our open file "
 	    "description would mean sharing our lock" :
@@ -1425,7 +1407,7 @@ bench_handoff(const struct opts *o, struct bench *b, char paths[3][PATH_MAX])
 		handoff(o->kind, fd, (int)((k + 2) % 3), F_UNLCK);
 		_exit(0);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	pin_to_cpu(b->cpu[0]);
 	if ((rtt = malloc((size_t)b->count * sizeof(*rtt))) == NULL)
 		err(1, "malloc");

@@ -127,7 +127,7 @@ print_tail(const struct bench *b, const char *extra)
 	if (extra != NULL && extra[0] != '\0')
 		printf(" %s", extra);
 	printf("\n");
-	close_stdout();
+	flush_stdout();
 }
 
 void

@@ -112,7 +112,7 @@ new_entry(enum kind kind)
 }
 
 void
-cleanup_unlink(const char *path)
+at_exit_unlink(const char *path)
 {
 	char *copy = strdup(path);
 
@@ -122,7 +122,7 @@ cleanup_unlink(const char *path)
 }
 
 void
-cleanup_call(void (*fn)(void *), void *arg)
+at_exit_call(void (*fn)(void *), void *arg)
 {
 	struct entry *e = new_entry(CALL);
 
@@ -131,13 +131,13 @@ cleanup_call(void (*fn)(void *), void *arg)
 }
 
 void
-cleanup_child(pid_t pid)
+at_exit_stop_child(pid_t pid)
 {
 	new_entry(CHILD)->child = pid;
 }
 
 void
-cleanup_child_reaped(pid_t pid)
+at_exit_forget_child(pid_t pid)
 {
 	size_t i;
 
@@ -201,21 +201,25 @@ cleanup_run(void)
 }
 
 int
-reap(pid_t pid, const char *who)
+child_reaped(pid_t pid, const char *who, int status)
 {
 	char how[96];
-	int status;
 
-	while (waitpid(pid, &status, 0) == -1) {
-		if (errno != EINTR)
-			err(1, "waitpid %ld", (long)pid);
-		stop_if_signalled();
-	}
-	cleanup_child_reaped(pid);
+	at_exit_forget_child(pid);
 	stop_if_signalled();
 	say("waitpid(%ld) -> the %s %s", (long)pid, who,
 	    describe_status(status, how, sizeof(how)));
 	return status;
+}
+
+int
+reap(pid_t pid, const char *who)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) == -1)
+		retry_if_eintr("waitpid %ld", (long)pid);
+	return child_reaped(pid, who, status);
 }
 
 void

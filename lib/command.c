@@ -174,7 +174,7 @@ run_program(const struct program *p, struct opts *o, int argc, char **argv)
 	if (nargs == 0) {
 		if (help) {
 			print_usage(stdout, p);
-			close_stdout();
+			flush_stdout();
 			return 0;
 		}
 		fprintf(stderr, "%s: missing command\n",
@@ -189,12 +189,12 @@ run_program(const struct program *p, struct opts *o, int argc, char **argv)
 		usage_error("unknown command '%s'", argv[1]);
 	if (help) {
 		print_command_help(p, c);
-		close_stdout();
+		flush_stdout();
 		return 0;
 	}
 	check_options(p, c, seen);
 	catch_termination();
 	rc = c->run(o, nargs - 1, argv + 2);
-	close_stdout();
+	flush_stdout();
 	return rc;
 }

@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* Narration (narrate.c) ------------------------------------------------ */
 
@@ -35,8 +36,8 @@ void	usage_error(const char *fmt, ...)
 void	bad_option(int ch, char **argv) __attribute__((noreturn));
 /* "PROG (ipclab) VERSION" on stdout; exit 0. */
 void	print_version(void) __attribute__((noreturn));
-/* Flush stdout and exit 1 with a message if writing it failed. */
-void	close_stdout(void);
+/* Flush stdout now; exit 1 with a message if writing it failed. */
+void	flush_stdout(void);
 
 /* The command line (command.c) ---------------------------------------- */
 
@@ -95,6 +96,8 @@ const char *signal_name(int sig, char *buf, size_t len);
 key_t	parse_key(const char *what, const char *s);
 /* A POSIX IPC name: one leading '/', no other '/', not too long. */
 const char *parse_posix_name(const char *what, const char *s);
+/* -P PROJ for ftok(3): one character such as q, or a number 1 to 255. */
+int	parse_proj(const char *s);
 /* An octal file mode such as 600 or 0640; no set-id or sticky bits. */
 mode_t	parse_mode(const char *what, const char *s);
 /* "A,B": two CPU numbers for bench pinning. */
@@ -143,28 +146,71 @@ stop_if_signalled(void)
 		stop_now();
 }
 
-/* Remove PATH (unlink) at exit and on a termination signal. */
-void	cleanup_unlink(const char *path);
-/* Call FN(ARG) at exit and on a termination signal. */
-void	cleanup_call(void (*fn)(void *), void *arg);
-/* Kill (SIGTERM) and reap child PID at exit or on a signal... */
-void	cleanup_child(pid_t pid);
+/*
+ * Registering is not doing: each at_exit_* only writes down what to do
+ * later, at exit and on a termination signal, in the process that said it.
+ */
+/* Remove PATH (unlink) then. */
+void	at_exit_unlink(const char *path);
+/* Call FN(ARG) then. */
+void	at_exit_call(void (*fn)(void *), void *arg);
+/* Stop child PID then (SIGTERM, SIGKILL after a second) and reap it... */
+void	at_exit_stop_child(pid_t pid);
 /* ...unless the program reaped it itself: forget it. */
-void	cleanup_child_reaped(pid_t pid);
-/* Run every registered cleanup now, once (for the process that made them). */
+void	at_exit_forget_child(pid_t pid);
+/* Do all that was registered now, once, newest first. */
 void	cleanup_run(void);
 
 /* Describe a wait status: "exited with status 0", "killed by SIGPIPE". */
 const char *describe_status(int status, char *buf, size_t len);
 /*
- * Wait for child PID (EINTR retried), forget it in the registry, narrate
- * "waitpid(PID) -> the WHO exited with status 0" and return the status.
- * A termination signal that came meanwhile (Ctrl-C reaches the child
- * too) stops us here: that, not the child's death, is the news.
+ * After the program's own waitpid(PID) returned STATUS: forget PID in the
+ * at-exit list, narrate "waitpid(PID) -> the WHO exited with status 0"
+ * and return STATUS.  A termination signal that came meanwhile (Ctrl-C
+ * reaches the child too) stops us here: that, not the child's death, is
+ * the news.
  */
+int	child_reaped(pid_t pid, const char *who, int status);
+/* Transitional: waitpid() and child_reaped() in one; going away. */
 int	reap(pid_t pid, const char *who);
 /* Exit 1 with "the WHO was killed by ..." unless STATUS is exit 0. */
 void	require_success(int status, const char *who);
+
+/* I/O loops (io.c): the plumbing around read(2) and write(2). ----------- */
+
+/* Write all LEN bytes; 0, or -1 with errno set.  EINTR is retried. */
+int	write_all(int fd, const void *buf, size_t len);
+/*
+ * Read until LEN bytes arrived or end of file: returns the bytes read
+ * (less than LEN only at end of file), or -1 with errno set.
+ */
+ssize_t	read_full(int fd, void *buf, size_t len);
+/*
+ * One line into BUF, without its newline, NUL-terminated (a longer line
+ * is cut to SIZE - 1 bytes).  Returns its length, or -1 at end of file
+ * before any byte; exit 1 when read() fails.
+ */
+ssize_t	read_line(int fd, char *buf, size_t size);
+/*
+ * Read and drop BYTES bytes, at most SIZE per read(), as a receiver that
+ * handles one message at a time would.  -1 on an early end of file;
+ * exit 1 when read() fails.
+ */
+int	drain(int fd, char *buf, size_t size, unsigned long long bytes);
+/*
+ * After a failed call in a retry loop: if errno is EINTR, stop now if a
+ * termination signal came, else return so the loop calls again; any
+ * other errno ends the program: err(1, FMT, ...).
+ *	while (waitpid(pid, &status, 0) == -1)
+ *		retry_if_eintr("waitpid %ld", (long)pid);
+ */
+void	retry_if_eintr(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+
+/* Kernel objects (sysv.c): what msgq, shm and sem print alike. ---------- */
+
+/* A kernel time as "2026-11-23 10:45:00", or "never" for 0. */
+const char *format_time(time_t t, char *buf, size_t len);
 
 /* Bench support (bench.c) ----------------------------------------------- */
 

@@ -4,9 +4,11 @@ noinst_LIBRARIES += %D%/libipclab.a
 	%D%/bench.c \
 	%D%/cleanup.c \
 	%D%/command.c \
+	%D%/io.c \
 	%D%/ipclab.h \
 	%D%/names.c \
 	%D%/narrate.c \
 	%D%/parse.c \
 	%D%/proc.c \
+	%D%/sysv.c \
 	%D%/usage.c

@@ -245,3 +245,11 @@ parse_cpu_pair(const char *what, const char *s, int cpu[2])
 	cpu[0] = (int)parse_count(what, first, 0, CPU_SETSIZE - 1);
 	cpu[1] = (int)parse_count(what, comma + 1, 0, CPU_SETSIZE - 1);
 }
+
+int
+parse_proj(const char *s)
+{
+	if (s[0] != '\0' && s[1] == '\0' && !isdigit((unsigned char)s[0]))
+		return (unsigned char)s[0];
+	return (int)parse_count("-P", s, 1, 255);
+}

@@ -31,13 +31,13 @@ print_version(void)
 {
 	printf("%s (%s) %s\n", program_invocation_short_name, PACKAGE_NAME,
 	    PACKAGE_VERSION);
-	close_stdout();
+	flush_stdout();
 	exit(0);
 }
 
 /* Like coreutils: a full disk or a closed pipe must not pass in silence. */
 void
-close_stdout(void)
+flush_stdout(void)
 {
 	if (fflush(stdout) == EOF || ferror(stdout))
 		err(1, "write error on standard output");

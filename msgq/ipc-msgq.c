@@ -520,14 +520,6 @@ in_one_second(void)
 	return ts;
 }
 
-/* Show each message as it arrives, not when the buffer fills. */
-static void
-flush_stdout(void)
-{
-	if (fflush(stdout) == EOF)
-		err(1, "write error on standard output");
-}
-
 /* The demo's batch: log lines tagged by level, 1 info, 2 warning, 3 error. */
 static const struct {
 	long		 type;
@@ -609,7 +601,7 @@ demo_sysv(struct opts *o)
 	/* IPC_PRIVATE: a new queue no key leads to; only our child knows its id. */
 	if ((id = msgget(IPC_PRIVATE, IPC_CREAT | 0600)) == -1)
 		err(1, "msgget IPC_PRIVATE");
-	cleanup_call(sysv_remove, &id);
+	at_exit_call(sysv_remove, &id);
 	snprintf(o->obj, sizeof(o->obj), "id %d", id);
 	say("msgget(IPC_PRIVATE, 0600) -> id %d: a queue of our own ('ipcs -q' "
 	    "shows key 0x00000000)", id);
@@ -620,10 +612,10 @@ demo_sysv(struct opts *o)
 		narrate_role("child");
 		die_with_parent(parent, SIGKILL);
 		demo_sysv_child(o, id);
-		close_stdout();
+		flush_stdout();
 		_exit(0);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	say("fork() -> child %ld; the id %d is all it needs to use the queue",
 	    (long)pid, id);
 
@@ -690,7 +682,7 @@ demo_posix(struct opts *o)
 	mqd = mq_open(name, O_WRONLY | O_CREAT | O_EXCL, 0600, &attr);
 	if (mqd == (mqd_t)-1)
 		posix_fail(o, "mq_open", &attr);
-	cleanup_call(posix_remove, name);
+	at_exit_call(posix_remove, name);
 	say("mq_open(\"%s\", O_CREAT | O_EXCL, 0600, {mq_maxmsg %ld, "
 	    "mq_msgsize %ld}) -> descriptor %d", name, attr.mq_maxmsg,
 	    attr.mq_msgsize, (int)mqd);
@@ -739,10 +731,10 @@ demo_posix(struct opts *o)
 			printf("received priority %u: %.*s\n", prio, (int)n,
 			    buf);
 		}
-		close_stdout();
+		flush_stdout();
 		_exit(0);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	say("fork() -> child %ld", (long)pid);
 	require_success(reap(pid, "child"), "child");
 	/* The name would outlive us, like a file's: remove it. */
@@ -1191,20 +1183,6 @@ cmd_recv(struct opts *o, int argc, char **argv)
 	return 0;
 }
 
-/* A time for info: local date and time, or "never". */
-static const char *
-when(time_t t, char *buf, size_t len)
-{
-	struct tm tm;
-
-	if (t == 0)
-		return "never";
-	if (localtime_r(&t, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm) == 0)
-		snprintf(buf, len, "%lld", (long long)t);
-	return buf;
-}
-
 /* info, System V: msgctl(IPC_STAT), the kernel's struct msqid_ds. */
 static void
 info_sysv(struct opts *o)
@@ -1231,11 +1209,11 @@ info_sysv(struct opts *o)
 	printf("qbytes:  %lu bytes at most\n", (unsigned long)ds.msg_qbytes);
 	printf("lspid:   %ld (the last to send)\n", (long)ds.msg_lspid);
 	printf("lrpid:   %ld (the last to receive)\n", (long)ds.msg_lrpid);
-	printf("stime:   %s (the last msgsnd)\n", when(ds.msg_stime, t[0],
+	printf("stime:   %s (the last msgsnd)\n", format_time(ds.msg_stime, t[0],
 	    sizeof(t[0])));
-	printf("rtime:   %s (the last msgrcv)\n", when(ds.msg_rtime, t[1],
+	printf("rtime:   %s (the last msgrcv)\n", format_time(ds.msg_rtime, t[1],
 	    sizeof(t[1])));
-	printf("ctime:   %s (created or last changed)\n", when(ds.msg_ctime,
+	printf("ctime:   %s (created or last changed)\n", format_time(ds.msg_ctime,
 	    t[2], sizeof(t[2])));
 }
 
@@ -1355,7 +1333,7 @@ bench_peer_check(pid_t *pid, int *nowait, const char *who)
 		continue;
 	if (r != *pid)
 		return;
-	cleanup_child_reaped(*pid);
+	at_exit_forget_child(*pid);
 	*pid = 0;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		errx(1, "the %s %s", who, describe_status(status, how,
@@ -1453,7 +1431,7 @@ bench_sysv(struct bench *b)
 	b->mechanism = "msgq-sysv";
 	if ((id = msgget(IPC_PRIVATE, IPC_CREAT | 0600)) == -1)
 		err(1, "msgget IPC_PRIVATE");
-	cleanup_call(sysv_remove, &id);
+	at_exit_call(sysv_remove, &id);
 	if (msgctl(id, IPC_STAT, &ds) == -1)
 		err(1, "msgctl id %d IPC_STAT", id);
 	/* A larger payload travels as several messages: the line says so. */
@@ -1492,7 +1470,7 @@ bench_sysv(struct bench *b)
 		}
 		_exit(0);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	if (b->latency) {
 		pin_to_cpu(b->cpu[0]);
 		for (i = 0; i < total; i++) {
@@ -1586,7 +1564,7 @@ bench_posix_queue(char *name, size_t len, const char *what,
 	if ((mqd = mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, attr)) ==
 	    (mqd_t)-1)
 		posix_fail(&o, "mq_open", attr);
-	cleanup_call(posix_remove, name);
+	at_exit_call(posix_remove, name);
 	if (mq_unlink(name) == -1)
 		err(1, "mq_unlink %s", name);
 	say("mq_open(\"%s\") -> descriptor %d, {mq_maxmsg %ld, mq_msgsize "
@@ -1659,7 +1637,7 @@ bench_posix(struct bench *b)
 		}
 		_exit(0);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	if (b->latency) {
 		pin_to_cpu(b->cpu[0]);
 		for (i = 0; i < total; i++) {
@@ -1709,15 +1687,6 @@ cmd_bench(struct opts *o, int argc, char **argv)
 	else
 		bench_sysv(&b);
 	return 0;
-}
-
-/* -P PROJ: a number from 1 to 255, or one character such as q. */
-static int
-parse_proj(const char *s)
-{
-	if (strlen(s) == 1 && !isdigit((unsigned char)s[0]))
-		return (unsigned char)s[0];
-	return (int)parse_count("-P", s, 1, 255);
 }
 
 static void

@@ -141,7 +141,7 @@ wait_command(pid_t pid, const char *name)
 			err(1, "waitpid %ld", (long)pid);
 		stop_if_signalled();
 	}
-	cleanup_child_reaped(pid);
+	at_exit_forget_child(pid);
 	/*
 	 * Ctrl-C reaches the whole process group: the child may have died of
 	 * it first.  Then we are stopping too, not failing.
@@ -172,7 +172,7 @@ main(int argc, char **argv)
 		switch (ch) {
 		case 'h':
 			usage(stdout);
-			close_stdout();
+			flush_stdout();
 			return 0;
 		case 'p':
 			pipefail = 1;
@@ -231,7 +231,7 @@ main(int argc, char **argv)
 		    "pipe");
 		exec_command(cmd1, self);
 	}
-	cleanup_child(pid1);
+	at_exit_stop_child(pid1);
 	say("fork() -> %ld will run %s", (long)pid1, cmd1[0]);
 
 	if ((pid2 = fork()) == -1)
@@ -254,7 +254,7 @@ main(int argc, char **argv)
 		    "pipe");
 		exec_command(cmd2, self);
 	}
-	cleanup_child(pid2);
+	at_exit_stop_child(pid2);
 	say("fork() -> %ld will run %s", (long)pid2, cmd2[0]);
 
 	/* The shell itself uses neither end; keeping them would hide EOF. */

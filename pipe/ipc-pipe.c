@@ -56,57 +56,6 @@ struct opts {
 	int		 cpu[2];	/* bench: sender, receiver CPUs */
 };
 
-/*
- * Write all LEN bytes.  A blocking pipe write moves everything at once
- * unless a signal interrupts it part way, so the loop is for that case.
- */
-static int
-write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	ssize_t n;
-
-	while (len > 0) {
-		stop_if_signalled();
-		n = write(fd, p, len);
-		if (n == -1) {
-			if (errno != EINTR)
-				return -1;
-			continue;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/*
- * Read until LEN bytes arrived or end of file.  A pipe is a byte stream:
- * one read() may return less than one write() put in, so we loop.
- * Returns the bytes read (less than LEN only at end of file), or -1.
- */
-static ssize_t
-read_full(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-	size_t got = 0;
-	ssize_t n;
-
-	while (got < len) {
-		stop_if_signalled();
-		n = read(fd, p + got, len - got);
-		if (n == -1) {
-			if (errno != EINTR)
-				return -1;
-			continue;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	return (ssize_t)got;
-}
-
 /* The writing side of demo: close the read end, write, close. */
 static void
 demo_write(int fd[2], const char *who, const char *msg)
@@ -197,10 +146,10 @@ cmd_demo(struct opts *o, int argc, char **argv)
 			demo_read(fd, "child");
 		else
 			demo_write(fd, "child", msg);
-		close_stdout();
+		flush_stdout();
 		_exit(0);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	say("fork() -> child %ld; parent and child now both hold both ends",
 	    (long)pid);
 	if (o->reverse)
@@ -209,36 +158,6 @@ cmd_demo(struct opts *o, int argc, char **argv)
 		demo_read(fd, "parent");
 	require_success(reap(pid, "child"), "child");
 	return 0;
-}
-
-/*
- * Read one line, a byte at a time.  Slow, but it never reads past the
- * newline: a pipe carries bytes, not lines, so the reader finds the end.
- * Returns the length without the newline, or -1 at end of file.
- */
-static ssize_t
-read_line(int fd, char *buf, size_t cap)
-{
-	size_t len = 0;
-	ssize_t n;
-
-	for (;;) {
-		stop_if_signalled();
-		n = read(fd, buf + len, 1);
-		if (n == -1) {
-			if (errno != EINTR)
-				err(1, "read");
-			continue;
-		}
-		if (n == 0)
-			return len > 0 ? (ssize_t)len : -1;
-		if (buf[len] == '\n')
-			break;
-		if (++len == cap - 1)
-			errx(1, "a line longer than %zu bytes arrived", cap - 2);
-	}
-	buf[len] = '\0';
-	return (ssize_t)len;
 }
 
 /*
@@ -290,7 +209,7 @@ cmd_duplex(struct opts *o, int argc, char **argv)
 			err(1, "close");
 		_exit(0);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	say("fork() -> child %ld", (long)pid);
 	if (close(down[0]) == -1 || close(up[1]) == -1)
 		err(1, "close");
@@ -354,7 +273,7 @@ cmd_eof(struct opts *o, int argc, char **argv)
 			err(1, "close(fd[1])");
 		_exit(0);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	say("fork() -> writer %ld", (long)pid);
 	if (o->leave_open) {
 		say("--leave-open: NOT closing fd[1] here; this reader keeps a "
@@ -551,12 +470,12 @@ cmd_sigpipe(struct opts *o, int argc, char **argv)
 			say("write(fd[1]) -> -1, errno EPIPE");
 			printf("writer: write() failed with EPIPE (%s)\n",
 			    strerror(EPIPE));
-			close_stdout();
+			flush_stdout();
 			_exit(0);
 		}
 		errx(1, "the second write succeeded; no reader should exist");
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	say("fork() -> writer %ld", (long)pid);
 	if (close(fd[1]) == -1 || close(go[0]) == -1)
 		err(1, "close");
@@ -629,7 +548,7 @@ cmd_atomic(struct opts *o, int argc, char **argv)
 			free(pids);
 			_exit(0);
 		}
-		cleanup_child(pids[w]);
+		at_exit_stop_child(pids[w]);
 	}
 	say("forked %lld writers", o->writers);
 	if (close(fd[1]) == -1)
@@ -665,30 +584,6 @@ cmd_atomic(struct opts *o, int argc, char **argv)
 }
 
 /*
- * Read and drop BYTES bytes, at most SIZE per read(), as a receiver that
- * handles one message at a time would.  Returns -1 on an early EOF.
- */
-static int
-drain(int fd, char *buf, size_t size, unsigned long long bytes)
-{
-	ssize_t n;
-
-	while (bytes > 0) {
-		stop_if_signalled();
-		n = read(fd, buf, bytes < size ? bytes : size);
-		if (n > 0) {
-			bytes -= (unsigned long long)n;
-			continue;
-		}
-		if (n == 0)
-			return -1;
-		if (errno != EINTR)
-			err(1, "read");
-	}
-	return 0;
-}
-
-/*
  * bench, throughput: the child streams COUNT messages of SIZE bytes after
  * an untimed warm-up; the parent times from the end of the warm-up until
  * the last byte has arrived.
@@ -714,7 +609,7 @@ bench_stream(struct bench *b, char *buf)
 				err(1, "write");
 		_exit(0);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	pin_to_cpu(b->cpu[1]);
 	if (close(fd[1]) == -1)
 		err(1, "close");
@@ -758,7 +653,7 @@ bench_pingpong(struct bench *b, char *buf)
 				err(1, "write");
 		_exit(0);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	/* The times are the parent's alone: made after fork(). */
 	if ((rtt = malloc((size_t)b->count * sizeof(*rtt))) == NULL)
 		err(1, "malloc");
@@ -864,7 +759,7 @@ bench_splice(struct bench *b, char *buf)
 		}
 		_exit(0);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	pin_to_cpu(b->cpu[1]);
 	if (close(fd[1]) == -1)
 		err(1, "close");

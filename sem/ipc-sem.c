@@ -587,7 +587,7 @@ cmd_counter(struct opts *o, int argc, char **argv)
 		l.sem = sem_open(name, O_CREAT | O_EXCL, 0600, 1);
 		if (l.sem == SEM_FAILED)
 			err(1, "sem_open %s", name);
-		cleanup_call(unlink_name, name);
+		at_exit_call(unlink_name, name);
 		say("sem_open(\"%s\", O_CREAT|O_EXCL, 0600, 1) -> a named "
 		    "semaphore, the file /dev/shm/sem.%s; the children inherit "
 		    "its mapping", name, name + 1);
@@ -599,7 +599,7 @@ cmd_counter(struct opts *o, int argc, char **argv)
 				semget_nospace(IPC_PRIVATE);
 			err(1, "semget IPC_PRIVATE");
 		}
-		cleanup_call(remove_set, &semid);
+		at_exit_call(remove_set, &semid);
 		l.semid = semid;
 		arg.val = 1;
 		if (semctl(semid, 0, SETVAL, arg) == -1)
@@ -643,7 +643,7 @@ cmd_counter(struct opts *o, int argc, char **argv)
 			free(pids);	/* the parent's list; a copy here */
 			_exit(0);
 		}
-		cleanup_child(pids[w]);
+		at_exit_stop_child(pids[w]);
 	}
 	say("forked %lld workers; each will do cnt++ %lld times (read, "
 	    "sched_yield, write)%s", o->workers, o->count,
@@ -1030,18 +1030,6 @@ cmd_value(struct opts *o, int argc, char **argv)
 	return 0;
 }
 
-/* A time as "2026-11-23 10:45:00", or "never" for 0. */
-static const char *
-when(time_t t, char *buf, size_t len)
-{
-	struct tm tm;
-
-	if (t == 0 || localtime_r(&t, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm) == 0)
-		snprintf(buf, len, "never");
-	return buf;
-}
-
 /* info: what the kernel knows about the semaphore. */
 static int
 cmd_info(struct opts *o, int argc, char **argv)
@@ -1085,9 +1073,9 @@ cmd_info(struct opts *o, int argc, char **argv)
 		printf("sempid:    %d (the last process to change the value)\n",
 		    pid);
 		printf("otime:     %s (the last semop)\n",
-		    when(ds.sem_otime, t1, sizeof(t1)));
+		    format_time(ds.sem_otime, t1, sizeof(t1)));
 		printf("ctime:     %s (created, or the last SETVAL or "
-		    "IPC_SET)\n", when(ds.sem_ctime, t2, sizeof(t2)));
+		    "IPC_SET)\n", format_time(ds.sem_ctime, t2, sizeof(t2)));
 		return 0;
 	}
 	name = posix_name(o, buf, sizeof(buf));
@@ -1104,7 +1092,7 @@ cmd_info(struct opts *o, int argc, char **argv)
 	    (long)st.st_gid);
 	printf("mode:      %04o\n", (unsigned)(st.st_mode & 0777));
 	printf("value:     %d\n", value);
-	printf("changed:   %s\n", when(st.st_mtime, t1, sizeof(t1)));
+	printf("changed:   %s\n", format_time(st.st_mtime, t1, sizeof(t1)));
 	if (sem_close(sem) == -1)
 		err(1, "sem_close %s", name);
 	return 0;
@@ -1231,7 +1219,7 @@ undo_sysv(int flags, double t)
 			semget_nospace(IPC_PRIVATE);
 		err(1, "semget IPC_PRIVATE");
 	}
-	cleanup_call(remove_set, semid);
+	at_exit_call(remove_set, semid);
 	arg.val = 1;
 	if (semctl(*semid, 0, SETVAL, arg) == -1)
 		set_failed("semctl SETVAL", IPC_PRIVATE, *semid);
@@ -1262,7 +1250,7 @@ undo_sysv(int flags, double t)
 			    "nobody notes it", *semid);
 		hold_until_killed(ready[1]);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	kill_holder(pid, ready);
 	if ((value = semctl(*semid, 0, GETVAL)) == -1)
 		set_failed("semctl GETVAL", IPC_PRIVATE, *semid);
@@ -1325,7 +1313,7 @@ undo_posix(double t)
 		    "who took it");
 		hold_until_killed(ready[1]);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	kill_holder(pid, ready);
 	if (sem_getvalue(sem, &value) == -1)
 		err(1, "sem_getvalue");
@@ -1368,15 +1356,6 @@ cmd_undo(struct opts *o, int argc, char **argv)
 }
 
 /* ------------------------------------------------------------------ */
-
-/* -P: a project id for ftok(3), a character such as s or a number. */
-static int
-parse_proj(const char *s)
-{
-	if (s[0] != '\0' && s[1] == '\0' && (s[0] < '0' || s[0] > '9'))
-		return (unsigned char)s[0];
-	return (int)parse_count("-P", s, 1, 255);
-}
 
 static void
 set_option(struct opts *o, int c, const char *arg)

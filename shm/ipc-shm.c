@@ -110,15 +110,6 @@ struct peer {
 
 /* Helpers ----------------------------------------------------------------- */
 
-/* -P: a number from 1 to 255, or one character such as m. */
-static int
-parse_proj(const char *s)
-{
-	if (s[0] != '\0' && s[1] == '\0' && !isdigit((unsigned char)s[0]))
-		return (unsigned char)s[0];
-	return (int)parse_count("-P", s, 1, 255);
-}
-
 /* The project id as a student would type it: 'm', or 7. */
 static const char *
 proj_text(int proj, char *buf, size_t len)
@@ -272,20 +263,6 @@ shmat_failed(const struct segment *s, int id)
 	err(1, "shmat shmid %d (%s)", id, s->label);
 }
 
-/* "2026-11-23 10:45:00", or "never" for a time the kernel never set. */
-static const char *
-when(time_t t, char *buf, size_t len)
-{
-	struct tm tm;
-
-	if (t == 0)
-		return "never";
-	if (localtime_r(&t, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm) == 0)
-		snprintf(buf, len, "%lld", (long long)t);
-	return buf;
-}
-
 /* "uid 1000 (ann), gid 1000 (ann)" */
 static const char *
 owner_text(uid_t uid, gid_t gid, char *buf, size_t len)
@@ -326,7 +303,7 @@ peer_alive(const struct peer *p)
 	if (r == -1 && errno != EINTR)
 		err(1, "waitpid %ld", (long)p->pid);
 	if (r == p->pid) {
-		cleanup_child_reaped(p->pid);
+		at_exit_forget_child(p->pid);
 		errx(1, "the %s %s before it was done", p->role,
 		    describe_status(status, how, sizeof(how)));
 	}
@@ -664,9 +641,9 @@ cmd_info(struct opts *o, int argc, char **argv)
 	printf("nattch   %lu\n", (unsigned long)ds.shm_nattch);
 	printf("cpid     %ld\n", (long)ds.shm_cpid);
 	printf("lpid     %ld\n", (long)ds.shm_lpid);
-	printf("atime    %s\n", when(ds.shm_atime, t, sizeof(t)));
-	printf("dtime    %s\n", when(ds.shm_dtime, t, sizeof(t)));
-	printf("ctime    %s\n", when(ds.shm_ctime, t, sizeof(t)));
+	printf("atime    %s\n", format_time(ds.shm_atime, t, sizeof(t)));
+	printf("dtime    %s\n", format_time(ds.shm_dtime, t, sizeof(t)));
+	printf("ctime    %s\n", format_time(ds.shm_ctime, t, sizeof(t)));
 	return 0;
 }
 
@@ -804,7 +781,7 @@ new_region(const struct opts *o, struct region *r, size_t size)
 		fd = shm_open(r->name, O_RDWR | O_CREAT | O_EXCL, 0600);
 		if (fd == -1)
 			shm_open_failed(&s);
-		cleanup_call(remove_region, r);
+		at_exit_call(remove_region, r);
 		say("shm_open(\"%s\", O_RDWR|O_CREAT|O_EXCL, 0600) -> fd %d: "
 		    "the file /dev/shm%s", r->name, fd, r->name);
 		if (ftruncate(fd, (off_t)size) == -1)
@@ -827,7 +804,7 @@ new_region(const struct opts *o, struct region *r, size_t size)
 	/* IPC_PRIVATE: a new segment no key leads to; only its id does. */
 	if ((r->shmid = shmget(IPC_PRIVATE, size, IPC_CREAT | 0600)) == -1)
 		shmget_failed(&s, size);
-	cleanup_call(remove_region, r);
+	at_exit_call(remove_region, r);
 	say("shmget(IPC_PRIVATE, %zu, IPC_CREAT|0600) -> shmid %d: "
 	    "'ipcs -m' lists it with key 0x00000000", size, r->shmid);
 	if ((r->addr = shmat(r->shmid, NULL, 0)) == (void *)-1)
@@ -1078,7 +1055,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 		demo_writer(o, h, count, getppid());
 		_exit(0);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	if (r.kind == SYSV) {
 		struct shmid_ds ds;
 
@@ -1161,7 +1138,7 @@ cmd_mmap(struct opts *o, int argc, char **argv)
 	    0600);
 	if (fd == -1)
 		err(1, "open %s", path);
-	cleanup_unlink(path);
+	at_exit_unlink(path);
 	/* Page 0 for the shared mapping, page 1 for the private one. */
 	if (ftruncate(fd, 2 * page) == -1)
 		err(1, "ftruncate %s", path);
@@ -1210,7 +1187,7 @@ cmd_mmap(struct opts *o, int argc, char **argv)
 		}
 		_exit(0);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	say("fork() -> child %ld", (long)pid);
 	require_success(reap(pid, "child"), "child");
 
@@ -1366,7 +1343,7 @@ bench_stream(const struct opts *o, struct bench *b, char *buf)
 		r->cpu[0] = cpu_seconds() - c0;
 		_exit(0);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	peer.pid = pid;
 	peer.is_parent = 0;
 	peer.role = "sender";
@@ -1460,7 +1437,7 @@ bench_pingpong(const struct opts *o, struct bench *b, char *buf)
 		free(buf);	/* our copy of the caller's buffer */
 		_exit(0);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	/* The times are the parent's alone: made after fork(). */
 	if ((rtt = malloc((size_t)b->count * sizeof(*rtt))) == NULL)
 		err(1, "malloc");

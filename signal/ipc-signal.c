@@ -57,32 +57,6 @@ struct opts {
 	int		 cpu[2];	/* bench: sender, echo CPUs */
 };
 
-/*
- * Read exactly LEN bytes unless end of file comes first.  Returns the
- * bytes read, or -1.
- */
-static ssize_t
-read_full(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-	size_t got = 0;
-	ssize_t n;
-
-	while (got < len) {
-		stop_if_signalled();
-		n = read(fd, p + got, len - got);
-		if (n == -1) {
-			if (errno != EINTR)
-				return -1;
-			continue;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	return (ssize_t)got;
-}
-
 /* Seconds as a struct timespec, for sigtimedwait() and nanosleep(). */
 static struct timespec
 to_timespec(double s)
@@ -271,7 +245,7 @@ cmd_catch(struct opts *o, int argc, char **argv)
 	for (i = 0; i < nsigs - 2; i++)
 		printf(" %s", signal_name(sigs[i], name, sizeof(name)));
 	printf(" (SIGINT or SIGTERM ends it)\n");
-	close_stdout();
+	flush_stdout();
 
 	for (;;) {
 		/* A SIGHUP we do not catch lands here as EINTR, and ends us. */
@@ -291,7 +265,7 @@ cmd_catch(struct opts *o, int argc, char **argv)
 			    "full and are not shown)\n");
 			catch_dropped = 0;
 		}
-		close_stdout();
+		flush_stdout();
 		if (si.si_signo == SIGINT || si.si_signo == SIGTERM)
 			break;
 		caught++;
@@ -452,7 +426,7 @@ demo_receive(int go, long long count)
 		printf("%s: the kernel refused the other %lld (the "
 		    "RLIMIT_SIGPENDING limit)\n", rtname,
 		    count - sent.realtime);
-	close_stdout();
+	flush_stdout();
 	if (usr1 != (sent.standard > 0) || rt != sent.realtime || disorder)
 		errx(1, "the signals did not arrive as the kernel promises");
 }
@@ -507,7 +481,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 		demo_receive(go[0], count);
 		_exit(0);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	say("fork() -> receiver %ld", (long)pid);
 	if (sigprocmask(SIG_SETMASK, &old, NULL) == -1)
 		err(1, "sigprocmask");
@@ -548,7 +522,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 	    "while the receiver blocked both\n", sent.standard, rtname,
 	    sent.realtime);
 	/* Flush before the receiver prints, so the lines come in order. */
-	close_stdout();
+	flush_stdout();
 	/*
 	 * Short writes looped, EINTR retried; waitpid() below tells how a
 	 * receiver that is gone (EPIPE) ended.
@@ -573,7 +547,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 			err(1, "waitpid %ld", (long)pid);
 		stop_if_signalled();
 	}
-	cleanup_child_reaped(pid);
+	at_exit_forget_child(pid);
 	say("waitpid(%ld) -> the receiver %s", (long)pid,
 	    describe_status(status, how, sizeof(how)));
 	/* A signal to the whole process group ended both of us. */
@@ -624,7 +598,7 @@ log_event(const struct supervisor *s, const char *fmt, ...)
 	va_end(ap);
 	printf("\n");
 	/* Show it now, even when stdout is a file, and before any fork(). */
-	close_stdout();
+	flush_stdout();
 }
 
 /*
@@ -993,7 +967,7 @@ cmd_supervise(struct opts *o, int argc, char **argv)
 	stop_if_signalled();
 	say("sigprocmask(SIG_BLOCK, {RTMIN, CHLD, CONT, HUP, INT, TERM}): "
 	    "they wait as pending for sigtimedwait()");
-	cleanup_call(cleanup_workers, &s);
+	at_exit_call(cleanup_workers, &s);
 
 	s.t0 = now();
 	if (o->run > 0)
@@ -1129,7 +1103,7 @@ cmd_bench(struct opts *o, int argc, char **argv)
 				err(1, "sigqueue");
 		}
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	/* Only the parent keeps times. */
 	if ((rtt = malloc((size_t)b.count * sizeof(*rtt))) == NULL)
 		err(1, "malloc");
@@ -1165,7 +1139,7 @@ cmd_bench(struct opts *o, int argc, char **argv)
 			err(1, "waitpid %ld", (long)pid);
 		stop_if_signalled();
 	}
-	cleanup_child_reaped(pid);
+	at_exit_forget_child(pid);
 	stop_if_signalled();
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		errx(1, "the echo child did not end well");

@@ -115,87 +115,6 @@ send_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-/* write(2) all LEN bytes to a file such as standard output. */
-static int
-write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	ssize_t n;
-
-	while (len > 0) {
-		stop_if_signalled();
-		n = write(fd, p, len);
-		if (n == -1) {
-			if (errno != EINTR)
-				return -1;
-			continue;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/*
- * Read until LEN bytes arrived or end of file: a stream socket, like a
- * pipe, keeps no boundaries between one send() and the next.
- */
-static ssize_t
-read_full(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-	size_t got = 0;
-	ssize_t n;
-
-	while (got < len) {
-		stop_if_signalled();
-		n = read(fd, p + got, len - got);
-		if (n == -1) {
-			if (errno != EINTR)
-				return -1;
-			continue;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	return (ssize_t)got;
-}
-
-/*
- * Read one line into BUF (without its newline, NUL-terminated), a byte
- * at a time so nothing after the newline is taken.  Returns its length,
- * or -1 at end of file before any byte.
- */
-static ssize_t
-read_line(int fd, char *buf, size_t size)
-{
-	size_t len = 0;
-	ssize_t n;
-	char c;
-
-	for (;;) {
-		stop_if_signalled();
-		n = read(fd, &c, 1);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			err(1, "read");
-		}
-		if (n == 0) {
-			if (len == 0)
-				return -1;
-			break;
-		}
-		if (c == '\n')
-			break;
-		if (len < size - 1)
-			buf[len++] = c;
-	}
-	buf[len] = '\0';
-	return (ssize_t)len;
-}
-
 
 /* What kind of file MODE is, for a refusal a student can act on. */
 static const char *
@@ -526,7 +445,7 @@ server_socket(struct endpoint *ep)
 		memcpy(ours.path, ep->path, sizeof(ours.path));
 		ours.dev = st.st_dev;
 		ours.ino = st.st_ino;
-		cleanup_call(remove_our_socket, NULL);
+		at_exit_call(remove_our_socket, NULL);
 		say("bind(%d, \"%s\"): a socket file now, mode %04o", fd,
 		    ep->path, (unsigned)(st.st_mode & 07777));
 	} else if (ep->family == AF_UNIX) {
@@ -1193,7 +1112,7 @@ cmd_pair(struct opts *o, int argc, char **argv)
 		    sv[1]);
 		_exit(0);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	say("fork() -> child %ld", (long)pid);
 	if (close(sv[1]) == -1)
 		err(1, "close");
@@ -1437,7 +1356,7 @@ cmd_passfd(struct opts *o, int argc, char **argv)
 		    fd);
 		_exit(0);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	say("fork() -> sender %ld; it opens %s, we do not", (long)pid, file);
 	if (close(sv[1]) == -1)
 		err(1, "close");
@@ -1671,7 +1590,7 @@ cmd_cred(struct opts *o, int argc, char **argv)
 		}
 		_exit(0);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	say("fork() -> client %ld", (long)pid);
 	printf("the client is pid %ld, uid %ld, gid %ld\n", (long)pid,
 	    (long)getuid(), (long)getgid());
@@ -1773,7 +1692,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 		say("close(%d): the server will read end of file", fd);
 		_exit(0);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	say("fork() -> client %ld; it gets only the path", (long)pid);
 	if ((fd = accept_retry(lfd, NULL, NULL)) == -1)
 		err(1, "accept");
@@ -1827,7 +1746,7 @@ bench_pair(const struct bench *b, struct endpoint *ep, int sv[2],
 		}
 		if (close(sv[1]) == -1)
 			err(1, "close");
-		cleanup_child(pid);
+		at_exit_stop_child(pid);
 		*child_side = 0;
 		*pidp = pid;
 		return;
@@ -1849,7 +1768,7 @@ bench_pair(const struct bench *b, struct endpoint *ep, int sv[2],
 		*pidp = 0;
 		return;
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	if ((sv[0] = accept_retry(lfd, NULL, NULL)) == -1)
 		err(1, "accept");
 	if (setsockopt(sv[0], IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) ==
@@ -1859,27 +1778,6 @@ bench_pair(const struct bench *b, struct endpoint *ep, int sv[2],
 		err(1, "close");
 	*child_side = 0;
 	*pidp = pid;
-}
-
-/* Read and drop BYTES bytes, at most SIZE per read(); -1 on early EOF. */
-static int
-drain(int fd, char *buf, size_t size, unsigned long long bytes)
-{
-	ssize_t n;
-
-	while (bytes > 0) {
-		stop_if_signalled();
-		n = read(fd, buf, bytes < size ? bytes : size);
-		if (n > 0) {
-			bytes -= (unsigned long long)n;
-			continue;
-		}
-		if (n == 0)
-			return -1;
-		if (errno != EINTR)
-			err(1, "read");
-	}
-	return 0;
 }
 
 /*

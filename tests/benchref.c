@@ -179,7 +179,7 @@ ref_stream(struct bench *b, char *buf, const struct ends *e)
 			e->put(e->cw, buf, b->size);
 		_exit(0);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	pin_to_cpu(b->cpu[1]);
 	keep_parent_ends(e);
 	for (i = 0; i < b->warmup; i++)
@@ -219,7 +219,7 @@ ref_pingpong(struct bench *b, char *buf, const struct ends *e)
 		}
 		_exit(0);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	pin_to_cpu(b->cpu[0]);
 	keep_parent_ends(e);
 	for (i = 0; i < b->warmup + b->count; i++) {
@@ -409,7 +409,7 @@ ref_msgq_sysv(struct bench *b)
 
 	if ((msqid = msgget(IPC_PRIVATE, IPC_CREAT | 0600)) == -1)
 		err(1, "msgget");
-	cleanup_call(msq_remove, NULL);
+	at_exit_call(msq_remove, NULL);
 	if (msgctl(msqid, IPC_STAT, &ds) == -1)
 		err(1, "msgctl IPC_STAT");
 	b->chunk = b->size;
@@ -432,7 +432,7 @@ ref_msgq_sysv(struct bench *b)
 		}
 		_exit(0);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	pin_to_cpu(b->cpu[b->latency ? 0 : 1]);
 	if (b->latency) {
 		for (i = 0; i < b->warmup + b->count; i++) {
@@ -539,7 +539,7 @@ ref_msgq_posix(struct bench *b, char *buf)
 		}
 		_exit(0);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	pin_to_cpu(b->cpu[b->latency ? 0 : 1]);
 	if (b->latency) {
 		for (i = 0; i < b->warmup + b->count; i++) {
@@ -601,7 +601,7 @@ ref_signal(struct bench *b)
 				fail("sigqueue");
 		}
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	pin_to_cpu(b->cpu[0]);
 	memset(&v, 0, sizeof(v));
 	for (i = 0; i < b->warmup + b->count; i++) {
@@ -697,7 +697,7 @@ ref_flock(struct bench *b)
 		lock(fd, F_UNLCK, (k + 2) % 3, 1);
 		_exit(0);
 	}
-	cleanup_child(pid);
+	at_exit_stop_child(pid);
 	pin_to_cpu(b->cpu[0]);
 	read_exactly(ready[0], &c, 1);
 	for (k = 0; k < total; k++) {
@@ -747,7 +747,7 @@ main(int argc, char **argv)
 		usage();
 	if (strcmp(mode, "--help") == 0) {
 		printf("Usage: %s\n", USAGE);
-		close_stdout();
+		flush_stdout();
 		return 0;
 	}
 	/* The mode comes first, so options follow it in any getopt. */
@@ -763,7 +763,7 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			printf("Usage: %s\n", USAGE);
-			close_stdout();
+			flush_stdout();
 			return 0;
 		case 'n':
 			count = parse_count("-n", optarg, 1, 100000000);
