@@ -55,10 +55,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 	tally_start(&t, o->count);
 	narrate_role("consumer");
 
-	/*
-	 * O_APPEND: once the consumer empties the file, the producer's next
-	 * write would otherwise land at its old offset, past a hole.
-	 */
+	/* O_APPEND: each write goes to the end, even after ftruncate. */
 	fd = private_file(path, sizeof(path), "demo", O_APPEND);
 	say("open(\"%s\", O_RDWR|O_APPEND|O_CREAT|O_EXCL, 0600) -> fd %d: "
 	    "the shared file", path, fd);

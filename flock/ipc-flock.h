@@ -17,21 +17,22 @@ enum kind { FCNTL, OFD, FLOCK };
 /* "fcntl", "ofd", "flock": indexed by enum kind. */
 extern const char *const kind_name[];
 
+/* The options; a value an option cannot take marks one not given. */
 struct opts {
-	long long	 count;		/* demo: numbers; bench: pairs or
-					   trips; 0: not given */
+	long long	 count;		/* demo: numbers; bench: repetitions
+					 * (0: not given) */
 	int		 no_lock;	/* demo: leave the lock out */
 	int		 shared;	/* lock, test: a read (shared) lock */
 	int		 nowait;	/* lock: fail at once if held */
-	long long	 start;		/* lock, test: first byte; -1: not
-					   given (0) */
-	long long	 len;		/* lock, test: bytes, 0 is to EOF; -1:
-					   not given (0) */
+	long long	 start;		/* lock, test: first byte (-1: not
+					 * given, 0) */
+	long long	 len;		/* lock, test: bytes, 0 to EOF (-1: not
+					 * given, 0) */
 	enum kind	 kind;		/* --flock, --ofd or the default */
-	double		 timeout;	/* deadlock: how long to wait */
+	double		 timeout;	/* deadlock: how long to wait (1) */
 	int		 latency;	/* bench: hand a lock back and forth */
-	int		 cpu[2];	/* bench: CPUs of the two processes;
-					   -1: not given */
+	int		 cpu[2];	/* bench: CPUs of the two processes
+					 * (-1: not given) */
 };
 
 /* Room for a sentence about a lock and its holder. */
