@@ -151,6 +151,7 @@ consume(const struct opts *o, int fd, const char *path, int last,
 
 	while (lock && fcntl(fd, F_SETLKW, &fl) == -1)
 		retry_if_eintr("fcntl F_SETLKW");
+	/* With pread(2) (files.c): the file offset is the producer's too. */
 	len = read_whole(fd, &t->buf, &t->cap);
 	got = tally_batch(t, len);
 	/* Narrate the first empty turn, a few full ones, and the last. */
