@@ -23,25 +23,14 @@
 
 const char *const kind_name[] = { "fcntl", "ofd", "flock" };
 
-/* An fcntl record lock: TYPE on LEN bytes from START (LEN 0: to EOF). */
-static int
-request_fcntl(int fd, short type, off_t start, off_t len, int wait)
+/*
+ * What fcntl and OFD locks ask for: TYPE (F_RDLCK, F_WRLCK, F_UNLCK) on
+ * LEN bytes from START, LEN 0 meaning to the end of the file however
+ * long it grows.
+ */
+static struct flock
+byte_range(short type, off_t start, off_t len)
 {
-	struct flock fl;
-
-	memset(&fl, 0, sizeof(fl));
-	fl.l_type = type;
-	fl.l_whence = SEEK_SET;
-	fl.l_start = start;
-	fl.l_len = len;
-	return fcntl(fd, wait ? F_SETLKW : F_SETLK, &fl);
-}
-
-/* The same request as an open file description lock. */
-static int
-request_ofd(int fd, short type, off_t start, off_t len, int wait)
-{
-#ifdef F_OFD_SETLK
 	struct flock fl;
 
 	/* l_pid must be 0 for an OFD lock; it is only an answer of F_GETLK. */
@@ -50,6 +39,25 @@ request_ofd(int fd, short type, off_t start, off_t len, int wait)
 	fl.l_whence = SEEK_SET;
 	fl.l_start = start;
 	fl.l_len = len;
+	return fl;
+}
+
+/* An fcntl record lock, which belongs to this process. */
+static int
+request_fcntl(int fd, short type, off_t start, off_t len, int wait)
+{
+	struct flock fl = byte_range(type, start, len);
+
+	return fcntl(fd, wait ? F_SETLKW : F_SETLK, &fl);
+}
+
+/* The same request as an open file description lock. */
+static int
+request_ofd(int fd, short type, off_t start, off_t len, int wait)
+{
+#ifdef F_OFD_SETLK
+	struct flock fl = byte_range(type, start, len);
+
 	return fcntl(fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, &fl);
 #else
 	(void)fd, (void)type, (void)start, (void)len, (void)wait;
@@ -122,11 +130,7 @@ void
 query(enum kind kind, int fd, const char *what, short type, off_t start,
     off_t len, struct flock *fl)
 {
-	memset(fl, 0, sizeof(*fl));
-	fl->l_type = type;
-	fl->l_whence = SEEK_SET;
-	fl->l_start = start;
-	fl->l_len = len;
+	*fl = byte_range(type, start, len);
 	if (kind == OFD)
 		query_ofd(fd, what, fl);
 	else
