@@ -51,7 +51,10 @@ request_fcntl(int fd, short type, off_t start, off_t len, int wait)
 	return fcntl(fd, wait ? F_SETLKW : F_SETLK, &fl);
 }
 
-/* The same request as an open file description lock. */
+/*
+ * The same request as an open file description lock, which belongs to
+ * the open file: every descriptor inherited or dup'ed from it shares it.
+ */
 static int
 request_ofd(int fd, short type, off_t start, off_t len, int wait)
 {
