@@ -1,0 +1,188 @@
+/*
+ * demo.c - the classic: a producer and a consumer take turns at a file
+ * under an fcntl(2) write lock.
+ *
+ * Seed 002's example: the child appends numbers to a shared file, the
+ * parent reads what is there and empties it with ftruncate(2), each side
+ * between F_SETLKW (a write lock on the whole file, waiting for it) and
+ * F_SETLK with F_UNLCK.  Reading and emptying must be one step: a number
+ * appended in between would be destroyed unread.  The lock makes it one;
+ * --no-lock leaves it out to show the damage, which tally.c counts.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <err.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipclab.h"
+#include "ipc-flock.h"
+
+/* How many turns of each side the demo narrates before it goes quiet. */
+#define NARRATED	3
+/* Microseconds: making a number, working on a batch, idling when empty. */
+#define PRODUCE_USEC	50
+#define CONSUME_USEC	500
+#define IDLE_USEC	1000
+
+static void	produce(const struct opts *, int);
+static size_t	consume(const struct opts *, int, const char *, int,
+		    struct tally *);
+
+/* demo: one shared file, a producer child, and the parent consuming. */
+int
+cmd_demo(struct opts *o, int argc, char **argv)
+{
+	char path[PATH_MAX], how[96];
+	struct tally t;
+	int fd, status = 0, done = 0;
+	pid_t parent, pid, r;
+
+	(void)argv;
+	if (argc > 0)
+		usage_error("demo takes no arguments");
+	if (o->count == 0)
+		o->count = 1000;
+	if (o->count > 1000000)
+		usage_error("-n: demo counts at most 1000000 numbers");
+	tally_start(&t, o->count);
+	narrate_role("consumer");
+
+	/* O_APPEND: each write goes to the end, even after ftruncate. */
+	fd = private_file(path, sizeof(path), "demo", O_APPEND);
+	say("open(\"%s\", O_RDWR|O_APPEND|O_CREAT|O_EXCL, 0600) -> fd %d: "
+	    "the shared file", path, fd);
+	parent = getpid();
+	if ((pid = fork()) == -1)
+		err(1, "fork");
+	if (pid == 0) {
+		narrate_role("producer");
+		die_with_parent(parent, SIGKILL);
+		produce(o, fd);
+		_exit(0);
+	}
+	at_exit_stop_child(pid);
+	say("fork() -> producer %ld.  It shares fd %d, but fcntl locks belong "
+	    "to a process, so its lock still shuts this one out", (long)pid,
+	    fd);
+	if (o->no_lock)
+		say("--no-lock: neither side calls fcntl; watch what is lost");
+
+	while (!done) {
+		stop_if_signalled();
+		/* Asked before reading, the last read sees all it wrote. */
+		if ((r = waitpid(pid, &status, WNOHANG)) == -1)
+			err(1, "waitpid %ld", (long)pid);
+		if (r == pid) {
+			at_exit_forget_child(pid);
+			say("waitpid(%ld, WNOHANG) -> the producer %s; one "
+			    "last turn", (long)pid, describe_status(status,
+			    how, sizeof(how)));
+			done = 1;
+		}
+		if (consume(o, fd, path, done, &t) == 0 && !done)
+			nap(IDLE_USEC);
+	}
+	require_success(status, "producer");
+	if (close(fd) == -1)
+		err(1, "close %s", path);
+	return tally_report(o, &t);
+}
+
+/* The producer, in the child: append 1..COUNT, a line each, locked. */
+static void
+produce(const struct opts *o, int fd)
+{
+	/* A write lock on the whole file: l_start 0, l_len 0 (to EOF). */
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	char line[32];
+	long long i;
+	int len, lock = !o->no_lock;
+
+	for (i = 1; i <= o->count; i++) {
+		stop_if_signalled();
+		nap(PRODUCE_USEC);
+		fl.l_type = F_WRLCK;
+		/* F_SETLKW sleeps while the consumer holds the lock. */
+		while (lock && fcntl(fd, F_SETLKW, &fl) == -1)
+			retry_if_eintr("fcntl F_SETLKW");
+		if (lock && i <= NARRATED)
+			say("fcntl(%d, F_SETLKW, write lock, whole file) -> "
+			    "granted", fd);
+		len = snprintf(line, sizeof(line), "%lld\n", i);
+		/* O_APPEND: each write lands at the end, wherever it is now. */
+		if (write_all(fd, line, (size_t)len) == -1)
+			err(1, "write the shared file");
+		if (i <= NARRATED)
+			say("write(%d, \"%lld\\n\"): O_APPEND puts it at the "
+			    "end of the file", fd, i);
+		fl.l_type = F_UNLCK;
+		if (lock && fcntl(fd, F_SETLK, &fl) == -1)
+			err(1, "fcntl F_UNLCK");
+		if (lock && i <= NARRATED)
+			say("fcntl(%d, F_SETLK, F_UNLCK) -> released; the "
+			    "consumer may have its turn", fd);
+		if (i == NARRATED && o->count > NARRATED)
+			say("the other %lld numbers go the same way, without "
+			    "narration", o->count - NARRATED);
+	}
+	say("produced %lld numbers; exiting", o->count);
+}
+
+/*
+ * One turn of the consumer: lock, read all, work on it, empty the file,
+ * unlock.  LAST: the producer is gone.  Returns the bytes it read.
+ */
+static size_t
+consume(const struct opts *o, int fd, const char *path, int last,
+    struct tally *t)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	long long got;
+	size_t len;
+	int tell, lock = !o->no_lock;
+
+	while (lock && fcntl(fd, F_SETLKW, &fl) == -1)
+		retry_if_eintr("fcntl F_SETLKW");
+	/* With pread(2) (files.c): the file offset is the producer's too. */
+	len = read_whole(fd, &t->buf, &t->cap);
+	got = tally_batch(t, len);
+	/* Narrate the first empty turn, a few full ones, and the last. */
+	tell = last || (len > 0 ? t->turns < NARRATED : !t->empty++);
+	if (tell && lock)
+		say("fcntl(%d, F_SETLKW, write lock, whole file) -> granted",
+		    fd);
+	if (len > 0) {
+		if (tell)
+			say("pread -> %lld number%s; working on %s for %d us "
+			    "%s", got, got == 1 ? "" : "s", got == 1 ? "it" :
+			    "them", CONSUME_USEC, lock ? "while holding the "
+			    "lock" : "(nothing stops the producer)");
+		/* The work that makes the race window wide. */
+		nap(CONSUME_USEC);
+		/* Empty the file: this destroys anything unread. */
+		if (ftruncate(fd, 0) == -1)
+			err(1, "ftruncate %s", path);
+		if (tell)
+			say("ftruncate(%d, 0): the file is empty again", fd);
+		tally_turn(t, got);
+	} else if (tell) {
+		say("pread -> 0 bytes: nothing to read yet");
+	}
+	fl.l_type = F_UNLCK;
+	if (lock && fcntl(fd, F_SETLK, &fl) == -1)
+		err(1, "fcntl F_UNLCK");
+	if (tell && lock)
+		say("fcntl(%d, F_SETLK, F_UNLCK) -> released%s", fd,
+		    len == 0 ? "; napping 1 ms" : "");
+	if (len > 0 && t->turns == NARRATED && !last)
+		say("the consumer goes on taking turns, without narration");
+	return len;
+}
