@@ -50,9 +50,9 @@ void	watch_for_removal(void);
 /*
  * After open() of PATH returned FD: stop the watch; if FD is -1, explain
  * errno and exit 1 (OTHER, "reader" or "writer", is who we waited for);
- * else refuse what is not a FIFO.  Returns FD.
+ * else refuse what is not a FIFO.
  */
-int	check_opened(int fd, const char *path, const char *other);
+void	check_opened(int fd, const char *path, const char *other);
 /* 1 if PATH is still the file OURS describes (same device and inode). */
 int	still_there(const char *path, const struct stat *ours);
 /* A write to the FIFO at PATH failed: say why (EPIPE: no reader); exit 1. */

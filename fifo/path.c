@@ -130,7 +130,7 @@ open_failed(const char *path, int e, const char *other)
 	err(1, "open %s", path);
 }
 
-int
+void
 check_opened(int fd, const char *path, const char *other)
 {
 	struct itimerval off;
@@ -147,7 +147,6 @@ check_opened(int fd, const char *path, const char *other)
 		err(1, "fstat %s", path);
 	if (!S_ISFIFO(st.st_mode))
 		refuse(path, st.st_mode);
-	return fd;
 }
 
 int

@@ -60,6 +60,7 @@ cmd_read(struct opts *o, int argc, char **argv)
 		keep = keep_write_end(fd, path, &st);
 	for (;;) {
 		stop_if_signalled();
+		/* --follow: poll() first, and see that PATH is still ours. */
 		if (keep != -1 && !follow_wait(fd, path, &st, &keep))
 			continue;
 		n = read(fd, buf, sizeof(buf));
