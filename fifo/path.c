@@ -1,0 +1,177 @@
+/*
+ * path.c - what stands between a path and the FIFO a lesson opens there.
+ *
+ * A FIFO is met by name, and a name can hold anything: a regular file
+ * someone put there, a symlink to one, a FIFO removed while we wait on
+ * it.  The lessons (writer.c, reader.c) call what is here and read fine
+ * without it: the refusals of anything that is not a FIFO, the watch that
+ * ends an open() waiting on a FIFO nobody can open any more, and the
+ * explanations of a failed open() or write().
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+
+#include <err.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipclab.h"
+#include "ipc-fifo.h"
+
+const char *
+one_path(const char *command, int argc, char **argv)
+{
+	if (argc == 0)
+		usage_error("%s needs a PATH", command);
+	if (argc > 1)
+		usage_error("%s takes one PATH", command);
+	return argv[0];
+}
+
+/* What kind of file MODE is, for a refusal a student can act on. */
+static const char *
+file_kind(mode_t mode)
+{
+	if (S_ISREG(mode))
+		return "a regular file";
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	return "not a FIFO";
+}
+
+/*
+ * Refuse PATH, which is something else than a FIFO; it stays untouched.
+ * A writer must not pour data into a file that someone put at PATH.
+ */
+void
+refuse(const char *path, mode_t mode)
+{
+	if (S_ISLNK(mode))
+		errx(1, "%s is a symbolic link; ipc-fifo never follows one "
+		    "(name the FIFO itself)", path);
+	errx(1, "%s is %s, not a FIFO; refusing to touch it", path,
+	    file_kind(mode));
+}
+
+int
+fifo_exists(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == -1) {
+		if (errno != ENOENT)
+			err(1, "%s", path);
+		return 0;
+	}
+	if (!S_ISFIFO(st.st_mode))
+		refuse(path, st.st_mode);
+	return 1;
+}
+
+/* SIGALRM only has to interrupt open(): the handler does nothing. */
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * A FIFO removed while we wait in open() can never be opened by anybody
+ * again, so that wait would last for ever.  An interval timer interrupts
+ * the open() once a second (SIGALRM, EINTR) and the lesson opens PATH
+ * anew: if it was removed, the new open() fails with ENOENT, and
+ * check_opened() says so.  The kernel counts readers and writers under
+ * the pipe's lock, so a partner who comes while we retry is never missed.
+ */
+void
+watch_for_removal(void)
+{
+	struct itimerval tick = { { 1, 0 }, { 1, 0 } };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: the open() must come back to us with EINTR. */
+	if (sigaction(SIGALRM, &sa, NULL) == -1)
+		err(1, "sigaction SIGALRM");
+	if (setitimer(ITIMER_REAL, &tick, NULL) == -1)
+		err(1, "setitimer");
+}
+
+/* open() of PATH failed with E: explain, and exit 1. */
+static void __attribute__((noreturn))
+open_failed(const char *path, int e, const char *other)
+{
+	if (e == ENOENT)
+		errx(1, "%s was removed while we waited for a %s to open it "
+		    "('ipc-fifo rm' or rm(1)); nobody can open it any more",
+		    path, other);
+	/* O_NOFOLLOW: a symlink put there since lstat() fails with ELOOP. */
+	if (e == ELOOP)
+		refuse(path, S_IFLNK);
+	if (e == ENXIO)
+		errx(1, "open %s for writing: no process has the FIFO open "
+		    "for reading (ENXIO); without --nonblock the writer "
+		    "waits for one", path);
+	errno = e;
+	err(1, "open %s", path);
+}
+
+void
+check_opened(int fd, const char *path, const char *other)
+{
+	struct itimerval off;
+	struct stat st;
+	int e = errno;
+
+	memset(&off, 0, sizeof(off));
+	if (setitimer(ITIMER_REAL, &off, NULL) == -1)
+		err(1, "setitimer");
+	if (fd == -1)
+		open_failed(path, e, other);
+	/* Whatever lstat() saw, what we opened is what counts. */
+	if (fstat(fd, &st) == -1)
+		err(1, "fstat %s", path);
+	if (!S_ISFIFO(st.st_mode))
+		refuse(path, st.st_mode);
+}
+
+int
+still_there(const char *path, const struct stat *ours)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && st.st_dev == ours->st_dev &&
+	    st.st_ino == ours->st_ino;
+}
+
+void
+write_failed(const char *path)
+{
+	if (errno == EPIPE)
+		errx(1, "write %s: %s: every reader has closed the FIFO",
+		    path, strerror(EPIPE));
+	err(1, "write %s", path);
+}
+
+const char *
+private_fifo_name(char *buf, size_t len, const char *what)
+{
+	char leaf[64];
+
+	snprintf(leaf, sizeof(leaf), "fifo-%s-%ld", what, (long)getpid());
+	return rundir_path(buf, len, leaf);
+}

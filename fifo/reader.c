@@ -1,0 +1,142 @@
+/*
+ * reader.c - the classic FIFO reader: open(2) the FIFO for reading, which
+ * waits until a writer opens it too, read(2) and copy to standard output
+ * until end of file, which comes once every writer has closed, close(2).
+ * Mirrors `cat f` in the shell and the reader side of every mkfifo(3)
+ * example.
+ *
+ * After it, the variant --follow: a reader that holds a write end of its
+ * own, so that end of file never comes and it serves writer after writer
+ * (the trick of TLPI's FIFO server), and that watches that PATH is still
+ * the FIFO it serves.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include "ipclab.h"
+#include "ipc-fifo.h"
+
+static int	keep_write_end(int fd, const char *path, struct stat *st);
+static int	follow_wait(int fd, const char *path, const struct stat *st,
+		    int *keep);
+
+/*
+ * read: open PATH for reading (which waits for a writer) and copy what
+ * comes to standard output until end of file: until every writer has
+ * closed.
+ */
+int
+cmd_read(struct opts *o, int argc, char **argv)
+{
+	const char *path = one_path("read", argc, argv);
+	static char buf[64 * 1024];
+	long long bytes = 0;
+	struct stat st;
+	int fd, keep = -1;
+	ssize_t n;
+
+	narrate_role("reader");
+	if (!fifo_exists(path) && make_fifo(path, o->mode) == -1 &&
+	    errno != EEXIST)
+		err(1, "mkfifo %s", path);
+	say("open(\"%s\", O_RDONLY): waiting for a writer to open %s...", path,
+	    path);
+	watch_for_removal();
+	while ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1 &&
+	    errno == EINTR)
+		stop_if_signalled();
+	/* A symlink, a file put at PATH, a FIFO removed: see path.c. */
+	check_opened(fd, path, "writer");
+	say("open -> fd %d: a writer has opened the FIFO too", fd);
+	if (o->follow)
+		keep = keep_write_end(fd, path, &st);
+	for (;;) {
+		stop_if_signalled();
+		/* --follow: poll() first, and see that PATH is still ours. */
+		if (keep != -1 && !follow_wait(fd, path, &st, &keep))
+			continue;
+		n = read(fd, buf, sizeof(buf));
+		if (n == -1) {
+			retry_if_eintr("read %s", path);
+			continue;
+		}
+		if (n == 0)
+			break;
+		if (bytes == 0)
+			say("read(%d) -> %zd bytes: the first data arrives", fd,
+			    n);
+		bytes += n;
+		if (write_all(STDOUT_FILENO, buf, (size_t)n) == -1)
+			err(1, "write error on standard output");
+	}
+	say("read(%d) -> 0: end of file, every writer has closed the FIFO "
+	    "(%lld bytes in all)", fd, bytes);
+	if (close(fd) == -1)
+		err(1, "close %s", path);
+	/*
+	 * Under --follow, end of file came only because PATH was removed
+	 * and we let our write end go: it promised to go on until a
+	 * signal, and could not.
+	 */
+	return o->follow ? 1 : 0;
+}
+
+/*
+ * --follow: a reader exists (us), so this open() does not wait.  While we
+ * hold a write end, read() cannot return end of file: a writer leaving is
+ * a pause, not the end.  ST is the FIFO we serve, to see it go later.
+ */
+static int
+keep_write_end(int fd, const char *path, struct stat *st)
+{
+	int keep;
+
+	if (fstat(fd, st) == -1)
+		err(1, "fstat %s", path);
+	while ((keep = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		retry_if_eintr("open %s for writing", path);
+	if (!still_there(path, st))
+		errx(1, "%s was replaced while we opened it", path);
+	say("open(\"%s\", O_WRONLY) -> fd %d: with a write end of our own, a "
+	    "writer leaving is no end of file", path, keep);
+	return keep;
+}
+
+/*
+ * --follow, before each read(): nobody else can close our write end, so a
+ * FIFO removed or replaced at PATH would leave us waiting for ever.  Wait
+ * for data at most a second, and after a quiet second look at PATH; if
+ * it is gone, let our write end go (*KEEP becomes -1), so that end of
+ * file comes once the writers still connected have closed.  1: data is
+ * there to read; 0: ask again.
+ */
+static int
+follow_wait(int fd, const char *path, const struct stat *st, int *keep)
+{
+	struct pollfd pfd;
+	int r;
+
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	r = poll(&pfd, 1, 1000);
+	if (r == -1 && errno != EINTR)
+		err(1, "poll %s", path);
+	if (r == 0 && !still_there(path, st)) {
+		warnx("%s was removed or replaced: no new writer can reach "
+		    "this reader", path);
+		if (close(*keep) == -1)
+			err(1, "close");
+		say("close(%d): reading on until the writers still connected "
+		    "have closed", *keep);
+		*keep = -1;
+	}
+	return r > 0;
+}
