@@ -15,9 +15,7 @@
 #include <err.h>
 #include <errno.h>
 #include <signal.h>
-#include <stdio.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "ipclab.h"
 #include "ipc-signal.h"
