@@ -21,29 +21,23 @@
 #include "ipclab.h"
 #include "ipc-pipe.h"
 
-static int	demo_reverse(const char *msg);
 static char	*more_room(char **text, size_t *cap, size_t len);
 static void	write_message(int fd[2], const char *who, const char *msg);
 static void	read_message(int fd[2], const char *who);
 
 /*
- * demo: the child writes MSG into the pipe, the parent reads it until end
- * of file and prints it.
+ * The classic: the child writes MSG into the pipe, the parent reads it
+ * until end of file and prints it.
  */
-int
-cmd_demo(struct opts *o, int argc, char **argv)
+static int
+child_writes(const char *msg)
 {
-	const char *msg = argc > 0 ? argv[0] : "i am the child";
 	size_t len = strlen(msg), got = 0, cap = 0;
 	char *text = NULL, *buf;
 	int fd[2], status;
 	ssize_t n;
 	pid_t pid;
 
-	if (argc > 1)
-		usage_error("demo takes one MESSAGE; quote it if it has spaces");
-	if (o->reverse)
-		return demo_reverse(msg);
 	narrate_role("parent");
 	if (pipe(fd) == -1)
 		err(1, "pipe");
@@ -104,7 +98,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 
 /* demo --reverse: the same pipe the other way, the parent writes. */
 static int
-demo_reverse(const char *msg)
+parent_writes(const char *msg)
 {
 	int fd[2], status;
 	pid_t pid;
@@ -130,6 +124,17 @@ demo_reverse(const char *msg)
 		retry_if_eintr("waitpid %ld", (long)pid);
 	require_success(child_reaped(pid, "child", status), "child");
 	return 0;
+}
+
+/* demo: the classic, or with --reverse its mirror. */
+int
+cmd_demo(struct opts *o, int argc, char **argv)
+{
+	const char *msg = argc > 0 ? argv[0] : "i am the child";
+
+	if (argc > 1)
+		usage_error("demo takes one MESSAGE; quote it if it has spaces");
+	return o->reverse ? parent_writes(msg) : child_writes(msg);
 }
 
 /* TEXT + LEN, with at least 4096 bytes free behind it: the buffer grows. */

@@ -20,8 +20,9 @@
  *	$ strace -f -e trace=pipe,pipe2,close,read,write ipc-pipe -q demo
  *
  * Where to read:
- *	demo		pipe/demo.c:cmd_demo (the classic: pipe, fork, close,
- *			write, read, waitpid); --reverse in demo_reverse
+ *	demo		pipe/demo.c:child_writes (the classic: pipe, fork,
+ *			close, write, read, waitpid); --reverse in
+ *			parent_writes
  *	duplex		pipe/duplex.c:cmd_duplex
  *	eof		pipe/eof.c:cmd_eof; --leave-open's end in
  *			eof_never_came
