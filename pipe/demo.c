@@ -2,10 +2,9 @@
  * demo.c - the classic: one pipe between a parent and its child.
  *
  * The child writes a message into the pipe and the parent reads it, as in
- * every first lesson on pipes (the seed's example, TLPI's simple_pipe.c,
- * UNP2's mainpipe.c): pipe(), fork(), each side closes the end it does not
- * use, write(), read() until end of file, waitpid().  --reverse, after it,
- * swaps the roles.
+ * every first lesson on pipes (TLPI's simple_pipe.c is one): pipe(),
+ * fork(), each side closes the end it does not use, write(), read() until
+ * end of file, waitpid().  --reverse, after it, swaps the roles.
  */
 #include "config.h"
 
@@ -60,7 +59,6 @@ child_writes(const char *msg)
 		if (close(fd[1]) == -1)
 			err(1, "close(fd[1])");
 		say("close(fd[1]): done writing; the reader will see end of file");
-		flush_stdout();
 		_exit(0);
 	}
 	at_exit_stop_child(pid);
