@@ -12,6 +12,11 @@
  *	$ connect2 -p false -- true; echo $?
  *	$ strace -f -e trace=pipe,pipe2,dup2,close,execve connect2 -q ls -- wc -l
  *
+ * Where to read: run_pipeline, first below, is the lesson (pipe, fork,
+ * dup2, execvp, waitpid).  before_exec is what each child sets up first,
+ * execvp_failed how it ends when execvp() returns, shell_status how a
+ * wait status becomes $?.  main only reads the command line.
+ *
  * See also: pipe(2), dup2(2), execvp(3), waitpid(2), ipc-pipe(1), sh(1)
  */
 #include "config.h"
@@ -31,179 +36,20 @@
 
 #include "ipclab.h"
 
-static void
-usage(FILE *f)
-{
-	fprintf(f, "Usage: %s [-p] [-q] CMD1 [ARG...] -- CMD2 [ARG...]\n"
-	    "Run CMD1 | CMD2 as a shell does: a pipe, two forks, dup2, "
-	    "execvp.\n\n"
-	    "Options (before CMD1; everything after belongs to the "
-	    "commands):\n"
-	    "  -p, --pipefail   exit with the rightmost non-zero status\n"
-	    "  -q, --quiet      no narration on stderr\n"
-	    "  -h, --help       show this help and exit\n"
-	    "      --version    print the version and exit\n\n"
-	    "Exit status: CMD2's (or with -p the rightmost non-zero one); "
-	    "128+N when\nsignal N killed it; 127 when a command is not "
-	    "found, 126 when it cannot\nbe run; 2 for a usage error.  "
-	    "'man connect2' teaches the rest.\n",
-	    program_invocation_short_name);
-}
+static void	before_exec(pid_t parent, const char *name);
+static void	execvp_failed(const char *name) __attribute__((noreturn));
+static int	found_in_path(const char *name);
+static int	shell_status(pid_t pid, const char *name, int status);
 
 /*
- * Whether NAME exists in some directory of PATH.  execvp() reports EACCES
- * when any directory on the way could not be searched, even if NAME is in
- * none of them; a shell calls that "not found", and so do we.
+ * CMD1 | CMD2: one pipe, one child for each command with the pipe's end on
+ * its standard output or input, and the parent waits for both.
  */
 static int
-found_in_path(const char *name)
+run_pipeline(char **cmd1, char **cmd2, int pipefail)
 {
-	char dir[4096], file[4096 + 256];
-	const char *path = getenv("PATH"), *p, *end;
-	size_t len;
-
-	if (path == NULL)
-		path = "/bin:/usr/bin";
-	for (p = path;; p = end + 1) {
-		end = strchr(p, ':');
-		len = end ? (size_t)(end - p) : strlen(p);
-		if (len < sizeof(dir)) {
-			/* An empty entry means the current directory. */
-			memcpy(dir, p, len);
-			dir[len] = '\0';
-			snprintf(file, sizeof(file), "%s/%s", len ? dir : ".",
-			    name);
-			if (access(file, F_OK) == 0)
-				return 1;
-		}
-		if (end == NULL)
-			return 0;
-	}
-}
-
-/* Replace this child with CMD; if that fails, exit as a shell would. */
-static void
-exec_command(char **cmd, pid_t parent)
-{
-	int e;
-
-	/*
-	 * Should connect2 be killed by SIGKILL, which it cannot catch to
-	 * stop its children, the kernel sends this process SIGTERM; the
-	 * request survives execvp.  Without it, "connect2 yes -- cat"
-	 * would run on for ever.  If connect2 died before this line, no
-	 * signal will come: look.
-	 */
-	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1)
-		err(126, "prctl PR_SET_PDEATHSIG");
-	if (getppid() != parent)
-		_exit(128 + SIGTERM);
-	/*
-	 * An ignored SIGPIPE would be inherited through exec, and then
-	 * "yes | head" would never end: CMD1 must die of it, as in a shell.
-	 */
-	if (signal(SIGPIPE, SIG_DFL) == SIG_ERR)
-		err(126, "signal SIGPIPE");
-	say("execvp(\"%s\", ...): this process becomes %s", cmd[0], cmd[0]);
-	execvp(cmd[0], cmd);
-	e = errno;
-	if (e == EACCES && strchr(cmd[0], '/') == NULL &&
-	    !found_in_path(cmd[0]))
-		e = ENOENT;
-	if (e == ENOENT)
-		warnx("%s: command not found", cmd[0]);
-	else
-		warnx("%s: %s", cmd[0], strerror(e));
-	/* _exit, not exit: nothing of the parent's may run in this child. */
-	_exit(e == ENOENT ? 127 : 126);
-}
-
-/* The wait status as a shell reports it in $?. */
-static int
-shell_status(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 1;
-}
-
-/* Wait for a command and turn its wait status into a shell's $?. */
-static int
-wait_command(pid_t pid, const char *name)
-{
-	char how[96];
-	int status;
-
-	while (waitpid(pid, &status, 0) == -1) {
-		if (errno != EINTR)
-			err(1, "waitpid %ld", (long)pid);
-		stop_if_signalled();
-	}
-	at_exit_forget_child(pid);
-	/*
-	 * Ctrl-C reaches the whole process group: the child may have died of
-	 * it first.  Then we are stopping too, not failing.
-	 */
-	stop_if_signalled();
-	say("waitpid(%ld) -> %s %s", (long)pid, name,
-	    describe_status(status, how, sizeof(how)));
-	return shell_status(status);
-}
-
-int
-main(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "pipefail", no_argument, NULL, 'p' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ NULL, 0, NULL, 0 }
-	};
-	char **cmd1, **cmd2;
-	int ch, fd[2], i, pipefail = 0, s1, s2;
 	pid_t self = getpid(), pid1, pid2;
-
-	/* '+': stop at CMD1, so its own options stay its own. */
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:hpq", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'h':
-			usage(stdout);
-			flush_stdout();
-			return 0;
-		case 'p':
-			pipefail = 1;
-			break;
-		case 'q':
-			narrate_quiet(1);
-			break;
-		case OPT_VERSION:
-			print_version();
-		default:
-			bad_option(ch, argv);
-		}
-	}
-	if (optind == argc) {
-		fprintf(stderr, "%s: missing CMD1 -- CMD2\n",
-		    program_invocation_short_name);
-		usage(stderr);
-		return 2;
-	}
-	cmd1 = argv + optind;
-	for (i = optind; i < argc && strcmp(argv[i], "--") != 0; i++)
-		continue;
-	if (i == optind)
-		usage_error("missing CMD1");
-	if (i == argc)
-		usage_error("missing '--' between CMD1 and CMD2");
-	if (i == argc - 1)
-		usage_error("missing CMD2 after '--'");
-	/* Cut argv in two: execvp wants each list to end with NULL. */
-	argv[i] = NULL;
-	cmd2 = argv + i + 1;
+	int fd[2], status, s1, s2;
 
 	narrate_role("connect2");
 	catch_termination();
@@ -229,7 +75,9 @@ main(int argc, char **argv)
 		}
 		say("close(fd[0]); dup2(fd[1], 1); close(fd[1]): stdout is the "
 		    "pipe");
-		exec_command(cmd1, self);
+		before_exec(self, cmd1[0]);
+		execvp(cmd1[0], cmd1);
+		execvp_failed(cmd1[0]);
 	}
 	at_exit_stop_child(pid1);
 	say("fork() -> %ld will run %s", (long)pid1, cmd1[0]);
@@ -252,7 +100,9 @@ main(int argc, char **argv)
 		}
 		say("close(fd[1]); dup2(fd[0], 0); close(fd[0]): stdin is the "
 		    "pipe");
-		exec_command(cmd2, self);
+		before_exec(self, cmd2[0]);
+		execvp(cmd2[0], cmd2);
+		execvp_failed(cmd2[0]);
 	}
 	at_exit_stop_child(pid2);
 	say("fork() -> %ld will run %s", (long)pid2, cmd2[0]);
@@ -262,9 +112,186 @@ main(int argc, char **argv)
 		err(1, "close");
 	say("close(fd[0]); close(fd[1]): only the two commands hold the pipe");
 
-	s1 = wait_command(pid1, cmd1[0]);
-	s2 = wait_command(pid2, cmd2[0]);
+	while (waitpid(pid1, &status, 0) == -1)
+		retry_if_eintr("waitpid %ld", (long)pid1);
+	s1 = shell_status(pid1, cmd1[0], status);
+	while (waitpid(pid2, &status, 0) == -1)
+		retry_if_eintr("waitpid %ld", (long)pid2);
+	s2 = shell_status(pid2, cmd2[0], status);
 	if (pipefail && s2 == 0)
 		return s1;
 	return s2;
+}
+
+/*
+ * In each child, before execvp().  Should connect2 die of SIGKILL, which it
+ * cannot catch to stop its children, the kernel sends this one SIGTERM
+ * (the request survives execvp), or "connect2 yes -- cat" would run on for
+ * ever.  If connect2 died before this line, no signal will come: look.
+ */
+static void
+before_exec(pid_t parent, const char *name)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1)
+		err(126, "prctl PR_SET_PDEATHSIG");
+	if (getppid() != parent)
+		_exit(128 + SIGTERM);
+	/*
+	 * An ignored SIGPIPE would be inherited through exec, and then
+	 * "yes | head" would never end: CMD1 must die of it, as in a shell.
+	 */
+	if (signal(SIGPIPE, SIG_DFL) == SIG_ERR)
+		err(126, "signal SIGPIPE");
+	say("execvp(\"%s\", ...): this process becomes %s", name, name);
+}
+
+/* execvp() returned: it failed.  Say why and exit as a shell would. */
+static void
+execvp_failed(const char *name)
+{
+	int e = errno;
+
+	if (e == EACCES && strchr(name, '/') == NULL && !found_in_path(name))
+		e = ENOENT;
+	if (e == ENOENT)
+		warnx("%s: command not found", name);
+	else
+		warnx("%s: %s", name, strerror(e));
+	/* _exit, not exit: nothing of the parent's may run in this child. */
+	_exit(e == ENOENT ? 127 : 126);
+}
+
+/*
+ * Whether NAME exists in some directory of PATH.  execvp() reports EACCES
+ * when any directory on the way could not be searched, even if NAME is in
+ * none of them; a shell calls that "not found", and so do we.
+ */
+static int
+found_in_path(const char *name)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	char file[4096 + 256];
+	int len;
+
+	for (p = path ? path : "/bin:/usr/bin";; p = end + 1) {
+		end = strchrnul(p, ':');
+		/* An empty entry means the current directory. */
+		if (end - p < 4096) {
+			len = (int)(end - p);
+			snprintf(file, sizeof(file), "%.*s/%s", len ? len : 1,
+			    len ? p : ".", name);
+			if (access(file, F_OK) == 0)
+				return 1;
+		}
+		if (*end == '\0')
+			return 0;
+	}
+}
+
+/* After waitpid(): narrate how the command ended; return it as $? has it. */
+static int
+shell_status(pid_t pid, const char *name, int status)
+{
+	char how[96];
+
+	at_exit_forget_child(pid);
+	/*
+	 * Ctrl-C reaches the whole process group: the child may have died of
+	 * it first.  Then we are stopping too, not failing.
+	 */
+	stop_if_signalled();
+	say("waitpid(%ld) -> %s %s", (long)pid, name,
+	    describe_status(status, how, sizeof(how)));
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 1;
+}
+
+/* The --help text, on F. */
+static void
+usage(FILE *f)
+{
+	fprintf(f, "Usage: %s [-p] [-q] CMD1 [ARG...] -- CMD2 [ARG...]\n"
+	    "Run CMD1 | CMD2 as a shell does: a pipe, two forks, dup2, "
+	    "execvp.\n\n"
+	    "Options (before CMD1; everything after belongs to the "
+	    "commands):\n"
+	    "  -p, --pipefail   exit with the rightmost non-zero status\n"
+	    "  -q, --quiet      no narration on stderr\n"
+	    "  -h, --help       show this help and exit\n"
+	    "      --version    print the version and exit\n\n"
+	    "Exit status: CMD2's (or with -p the rightmost non-zero one); "
+	    "128+N when\nsignal N killed it; 127 when a command is not "
+	    "found, 126 when it cannot\nbe run; 2 for a usage error.  "
+	    "'man connect2' teaches the rest.\n",
+	    program_invocation_short_name);
+}
+
+/*
+ * The options before CMD1, then CMD1 and CMD2 cut apart at "--".  Returns
+ * whether -p was given; exits for --help, --version and usage errors.
+ */
+static int
+parse_command_line(int argc, char **argv, char ***cmd1, char ***cmd2)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "pipefail", no_argument, NULL, 'p' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch, i, pipefail = 0;
+
+	/* '+': stop at CMD1, so its own options stay its own. */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:hpq", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			usage(stdout);
+			flush_stdout();
+			exit(0);
+		case 'p':
+			pipefail = 1;
+			break;
+		case 'q':
+			narrate_quiet(1);
+			break;
+		case OPT_VERSION:
+			print_version();
+		default:
+			bad_option(ch, argv);
+		}
+	}
+	if (optind == argc) {
+		fprintf(stderr, "%s: missing CMD1 -- CMD2\n",
+		    program_invocation_short_name);
+		usage(stderr);
+		exit(2);
+	}
+	*cmd1 = argv + optind;
+	for (i = optind; i < argc && strcmp(argv[i], "--") != 0; i++)
+		continue;
+	if (i == optind)
+		usage_error("missing CMD1");
+	if (i == argc)
+		usage_error("missing '--' between CMD1 and CMD2");
+	if (i == argc - 1)
+		usage_error("missing CMD2 after '--'");
+	/* Cut argv in two: execvp wants each list to end with NULL. */
+	argv[i] = NULL;
+	*cmd2 = argv + i + 1;
+	return pipefail;
+}
+
+int
+main(int argc, char **argv)
+{
+	char **cmd1, **cmd2;
+	int pipefail;
+
+	pipefail = parse_command_line(argc, argv, &cmd1, &cmd2);
+	return run_pipeline(cmd1, cmd2, pipefail);
 }
