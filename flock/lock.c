@@ -171,7 +171,7 @@ static int
 run_command(char **cmd)
 {
 	pid_t parent = getpid(), pid;
-	int status, e;
+	int status;
 
 	if ((pid = fork()) == -1)
 		err(1, "fork");
@@ -190,24 +190,14 @@ run_command(char **cmd)
 		say("execvp(\"%s\", ...): the lock's descriptor is "
 		    "close-on-exec, so %s does not get it", cmd[0], cmd[0]);
 		execvp(cmd[0], cmd);
-		e = errno;
-		if (e == ENOENT)
-			warnx("%s: command not found", cmd[0]);
-		else
-			warnx("%s: %s", cmd[0], strerror(e));
-		_exit(e == ENOENT ? 127 : 126);
+		execvp_failed(cmd[0]);
 	}
 	at_exit_stop_child(pid);
 	say("fork() -> %ld runs %s while this process holds the lock",
 	    (long)pid, cmd[0]);
 	while (waitpid(pid, &status, 0) == -1)
 		retry_if_eintr("waitpid %ld", (long)pid);
-	child_reaped(pid, cmd[0], status);
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 1;
+	return shell_status(child_reaped(pid, cmd[0], status));
 }
 
 /*

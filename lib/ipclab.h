@@ -173,6 +173,13 @@ const char *describe_status(int status, char *buf, size_t len);
 int	child_reaped(pid_t pid, const char *who, int status);
 /* Transitional: waitpid() and child_reaped() in one; going away. */
 int	reap(pid_t pid, const char *who);
+/*
+ * In a child whose execvp(NAME) returned: "NAME: command not found" and
+ * _exit(127), or "NAME: strerror" and _exit(126), as a shell says it.
+ */
+void	execvp_failed(const char *name) __attribute__((noreturn));
+/* A wait status as a shell's $? shows it: the exit status, or 128+N. */
+int	shell_status(int status);
 /* Exit 1 with "the WHO was killed by ..." unless STATUS is exit 0. */
 void	require_success(int status, const char *who);
 

@@ -4,6 +4,7 @@ noinst_LIBRARIES += %D%/libipclab.a
 	%D%/bench.c \
 	%D%/cleanup.c \
 	%D%/command.c \
+	%D%/exec.c \
 	%D%/io.c \
 	%D%/ipclab.h \
 	%D%/names.c \

@@ -14,8 +14,9 @@
  *
  * Where to read: run_pipeline, first below, is the lesson (pipe, fork,
  * dup2, execvp, waitpid).  before_exec is what each child sets up first,
- * execvp_failed how it ends when execvp() returns, shell_status how a
- * wait status becomes $?.  main only reads the command line.
+ * command_reaped how a wait status becomes $?.  When execvp() returns, the
+ * child ends as a shell would: lib/exec.c: execvp_failed.  main only reads
+ * the command line.
  *
  * See also: pipe(2), dup2(2), execvp(3), waitpid(2), ipc-pipe(1), sh(1)
  */
@@ -37,9 +38,7 @@
 #include "ipclab.h"
 
 static void	before_exec(pid_t parent, const char *name);
-static void	execvp_failed(const char *name) __attribute__((noreturn));
-static int	found_in_path(const char *name);
-static int	shell_status(pid_t pid, const char *name, int status);
+static int	command_reaped(pid_t pid, const char *name, int status);
 
 /*
  * CMD1 | CMD2: one pipe, one child for each command with the pipe's end on
@@ -114,10 +113,10 @@ run_pipeline(char **cmd1, char **cmd2, int pipefail)
 
 	while (waitpid(pid1, &status, 0) == -1)
 		retry_if_eintr("waitpid %ld", (long)pid1);
-	s1 = shell_status(pid1, cmd1[0], status);
+	s1 = command_reaped(pid1, cmd1[0], status);
 	while (waitpid(pid2, &status, 0) == -1)
 		retry_if_eintr("waitpid %ld", (long)pid2);
-	s2 = shell_status(pid2, cmd2[0], status);
+	s2 = command_reaped(pid2, cmd2[0], status);
 	if (pipefail && s2 == 0)
 		return s1;
 	return s2;
@@ -145,52 +144,9 @@ before_exec(pid_t parent, const char *name)
 	say("execvp(\"%s\", ...): this process becomes %s", name, name);
 }
 
-/* execvp() returned: it failed.  Say why and exit as a shell would. */
-static void
-execvp_failed(const char *name)
-{
-	int e = errno;
-
-	if (e == EACCES && strchr(name, '/') == NULL && !found_in_path(name))
-		e = ENOENT;
-	if (e == ENOENT)
-		warnx("%s: command not found", name);
-	else
-		warnx("%s: %s", name, strerror(e));
-	/* _exit, not exit: nothing of the parent's may run in this child. */
-	_exit(e == ENOENT ? 127 : 126);
-}
-
-/*
- * Whether NAME exists in some directory of PATH.  execvp() reports EACCES
- * when any directory on the way could not be searched, even if NAME is in
- * none of them; a shell calls that "not found", and so do we.
- */
-static int
-found_in_path(const char *name)
-{
-	const char *path = getenv("PATH"), *p, *end;
-	char file[4096 + 256];
-	int len;
-
-	for (p = path ? path : "/bin:/usr/bin";; p = end + 1) {
-		end = strchrnul(p, ':');
-		/* An empty entry means the current directory. */
-		if (end - p < 4096) {
-			len = (int)(end - p);
-			snprintf(file, sizeof(file), "%.*s/%s", len ? len : 1,
-			    len ? p : ".", name);
-			if (access(file, F_OK) == 0)
-				return 1;
-		}
-		if (*end == '\0')
-			return 0;
-	}
-}
-
 /* After waitpid(): narrate how the command ended; return it as $? has it. */
 static int
-shell_status(pid_t pid, const char *name, int status)
+command_reaped(pid_t pid, const char *name, int status)
 {
 	char how[96];
 
@@ -202,11 +158,7 @@ shell_status(pid_t pid, const char *name, int status)
 	stop_if_signalled();
 	say("waitpid(%ld) -> %s %s", (long)pid, name,
 	    describe_status(status, how, sizeof(how)));
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 1;
+	return shell_status(status);
 }
 
 /* The --help text, on F. */
