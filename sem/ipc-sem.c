@@ -22,19 +22,20 @@
  *	$ strace -f -e trace=semget,semop,semtimedop,semctl,kill ipc-sem -q undo
  *
  * Where to read:
- *	counter		counter.c: cmd_counter, work, make_unnamed ...
- *			(--no-lock: make_none; --named: make_named ...;
- *			--sysv: make_sysv ...)
- *	create		named.c: create_posix; --sysv: sysv.c: create_sysv
- *	wait		named.c: wait_posix, timedwait_posix, trywait_posix;
- *			--sysv: sysv.c: wait_sysv
- *	post		named.c: post_posix; --sysv: sysv.c: post_sysv
- *	value		named.c: value_posix; --sysv: sysv.c: value_sysv
- *	info		info.c: info_posix; --sysv: info_sysv
- *	rm		info.c: rm_posix; --sysv: rm_sysv
- *	undo		undo.c: undo_sysv, undo_posix
- *	names, keys, refusing someone else's default:	lookup.c
- *	why a call failed, in words:			failed.c
+ *	counter	counter.c:cmd_counter, counter.c:work and the classic's
+ *		lock, counter.c:make_unnamed ...; the variants --no-lock,
+ *		--named and --sysv: counter.c:make_none, make_named ...,
+ *		make_sysv ...
+ *	create	named.c:create_posix; --sysv: sysv.c:create_sysv
+ *	wait	named.c:wait_posix; --sysv: sysv.c:wait_sysv
+ *	post	named.c:post_posix; --sysv: sysv.c:post_sysv
+ *	value	named.c:value_posix; --sysv: sysv.c:value_sysv
+ *	info	info.c:info_posix; --sysv: info.c:info_sysv
+ *	rm	info.c:rm_posix; --sysv: info.c:rm_sysv
+ *	undo	undo.c:undo_sysv (SEM_UNDO, and without), undo.c:undo_posix
+ *	Which semaphore a name or key means, and refusing someone else's
+ *	default: lookup.c.  Why a call failed, in words: failed.c.  What
+ *	the files share: ipc-sem.h.
  *
  * See also: sem_overview(7), sem_init(3), sem_open(3), sem_wait(3),
  * semget(2), semop(2), semctl(2), ftok(3), ipcs(1), ipc-shm(1), ipclab(7)
