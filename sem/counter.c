@@ -53,7 +53,9 @@ struct lock {
 	void	(*destroy)(struct counter *);
 };
 
-static const struct lock *pick_lock(const struct opts *);
+/* The classic's lock and the variants', defined at the end of the file. */
+static const struct lock lock_unnamed, lock_none, lock_named, lock_sysv;
+
 static void work(struct counter *, const struct lock *, long long count,
     int n, const int gate[2], pid_t parent) __attribute__((noreturn));
 
@@ -73,7 +75,11 @@ cmd_counter(struct opts *o, int argc, char **argv)
 	(void)argv;
 	if (argc > 0)
 		usage_error("counter takes no arguments");
-	l = pick_lock(o);
+	if (o->no_lock + o->named + o->sysv > 1)
+		usage_error("counter: choose one of --no-lock, --named and "
+		    "--sysv");
+	l = o->no_lock ? &lock_none : o->named ? &lock_named :
+	    o->sysv ? &lock_sysv : &lock_unnamed;
 	if ((pids = calloc((size_t)o->workers, sizeof(*pids))) == NULL)
 		err(1, "calloc");
 	narrate_role("parent");
@@ -172,11 +178,7 @@ work(struct counter *c, const struct lock *l, long long count, int n,
 	_exit(0);
 }
 
-/*
- * The classic's lock: an unnamed semaphore inside the shared mapping.
- * pshared=1 because processes, not threads, will share it; value 1
- * makes it a lock.
- */
+/* The classic's lock.  pshared=1: processes, not threads, share it. */
 static void
 make_unnamed(struct counter *c)
 {
@@ -351,22 +353,12 @@ destroy_sysv(struct counter *c)
 	semid = -1;
 }
 
-/* The lock the options ask for: the classic's, or one of the variants. */
-static const struct lock *
-pick_lock(const struct opts *o)
-{
-	static const struct lock unnamed_lock = { make_unnamed, take_unnamed,
-	    give_unnamed, destroy_unnamed };
-	static const struct lock no_lock = { make_none, do_nothing,
-	    do_nothing, do_nothing };
-	static const struct lock named_lock = { make_named, take_named,
-	    give_named, destroy_named };
-	static const struct lock sysv_lock = { make_sysv, take_sysv,
-	    give_sysv, destroy_sysv };
-
-	if (o->no_lock + o->named + o->sysv > 1)
-		usage_error("counter: choose one of --no-lock, --named and "
-		    "--sysv");
-	return o->no_lock ? &no_lock : o->named ? &named_lock :
-	    o->sysv ? &sysv_lock : &unnamed_lock;
-}
+/* The four locks cmd_counter chooses from. */
+static const struct lock lock_unnamed = { make_unnamed, take_unnamed,
+    give_unnamed, destroy_unnamed };
+static const struct lock lock_none = { make_none, do_nothing, do_nothing,
+    do_nothing };
+static const struct lock lock_named = { make_named, take_named,
+    give_named, destroy_named };
+static const struct lock lock_sysv = { make_sysv, take_sysv, give_sysv,
+    destroy_sysv };

@@ -34,8 +34,9 @@
  *	rm	info.c:rm_posix; --sysv: info.c:rm_sysv
  *	undo	undo.c:undo_sysv (SEM_UNDO, and without), undo.c:undo_posix
  *	Which semaphore a name or key means, and refusing someone else's
- *	default: lookup.c.  Why a call failed, in words: failed.c.  What
- *	the files share: ipc-sem.h.
+ *	default: lookup.c.  Why a call failed, in words: failed.c.  The
+ *	timeouts sem_timedwait and semtimedop want: clock.c.  What the
+ *	files share: ipc-sem.h.
  *
  * See also: sem_overview(7), sem_init(3), sem_open(3), sem_wait(3),
  * semget(2), semop(2), semctl(2), ftok(3), ipcs(1), ipc-shm(1), ipclab(7)

@@ -68,8 +68,10 @@ int	value_sysv(const struct opts *);
 /* A cleanup remover: IPC_RMID the set *ARG holds, unless already gone. */
 void	remove_set(void *arg);
 
-/* The CLOCK_REALTIME time SECONDS from now, as sem_timedwait(3) wants. */
-struct timespec	realtime_after(double seconds);		/* named.c */
+/* Timeouts (clock.c): absolute for sem_timedwait, relative for semtimedop. */
+struct timespec	realtime_after(double seconds);
+struct timespec	timeout_of(double seconds);
+int		ts_before(const struct timespec *a, const struct timespec *b);
 
 /* Which semaphore: names, keys, ownership (lookup.c). */
 void		 check_kind(const struct opts *, const char *cmd);

@@ -2,6 +2,7 @@
 bin_PROGRAMS += %D%/ipc-sem
 %C%_ipc_sem_SOURCES = %D%/ipc-sem.c \
 	%D%/ipc-sem.h \
+	%D%/clock.c \
 	%D%/counter.c \
 	%D%/failed.c \
 	%D%/info.c \

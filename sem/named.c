@@ -157,31 +157,6 @@ trywait_posix(sem_t *sem, const char *name)
 	say("sem_trywait(\"%s\") -> 0: took one unit", name);
 }
 
-/* The CLOCK_REALTIME time SECONDS from now, as sem_timedwait(3) wants. */
-struct timespec
-realtime_after(double seconds)
-{
-	struct timespec ts;
-	time_t whole = (time_t)seconds;
-
-	if (clock_gettime(CLOCK_REALTIME, &ts) == -1)
-		err(1, "clock_gettime");
-	ts.tv_sec += whole;
-	ts.tv_nsec += (long)((seconds - (double)whole) * 1e9);
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	return ts;
-}
-
-static int
-ts_before(const struct timespec *a, const struct timespec *b)
-{
-	return a->tv_sec < b->tv_sec ||
-	    (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
-}
-
 /* Is PATH gone, or another file now than the one WAS describes? */
 static int
 name_removed(const char *path, const struct stat *was)

@@ -131,8 +131,7 @@ semop_until(int semid, struct sembuf *op, double timeout, double deadline)
 		return semop(semid, op, 1);
 	if ((left = deadline - now()) < 0)
 		left = 0;
-	ts.tv_sec = (time_t)left;
-	ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
+	ts = timeout_of(left);
 	return semtimedop(semid, op, 1, &ts);
 }
 

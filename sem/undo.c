@@ -88,8 +88,7 @@ undo_sysv(int flags, double t)
 	    value, flags == SEM_UNDO ? ": the kernel applied its semadj" :
 	    "");
 	/* Now try to take it ourselves, waiting at most T seconds. */
-	ts.tv_sec = (time_t)t;
-	ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
+	ts = timeout_of(t);
 	down.sem_flg = 0;
 	while ((waited = semtimedop(*semid, &down, 1, &ts)) == -1 &&
 	    errno == EINTR)
