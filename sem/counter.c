@@ -7,10 +7,11 @@
  * MAP_SHARED|MAP_ANONYMOUS mapping made before fork(), so the children
  * share it; sem_init(pshared=1) makes the sem_t a lock between
  * processes; each child does sem_wait, cnt++, sem_post; the parent
- * waits for them and prints the total.  cmd_counter is that, with the
- * lock as four small functions: the classic's unnamed semaphore first,
- * then the variants, no lock at all (--no-lock), a named semaphore
- * (--named) and a System V set (--sysv).
+ * waits for them and prints the total.  cmd_counter and work are that;
+ * each kind of lock is four small functions (make, take, give, destroy):
+ * the classic's unnamed semaphore first, then the variants, no lock at
+ * all (--no-lock), a named semaphore (--named) and a System V set
+ * (--sysv).
  */
 #include "config.h"
 
@@ -34,6 +35,7 @@
 #include "ipclab.h"
 #include "ipc-sem.h"
 
+/* The fd of a MAP_ANONYMOUS mmap (ipc-sem.h says why a variable). */
 int no_file = -1;
 
 /*
