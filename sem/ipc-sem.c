@@ -22,21 +22,24 @@
  *	$ strace -f -e trace=semget,semop,semtimedop,semctl,kill ipc-sem -q undo
  *
  * Where to read:
- *	counter	counter.c:cmd_counter, counter.c:work and the classic's
- *		lock, counter.c:make_unnamed ...; the variants --no-lock,
- *		--named and --sysv: counter.c:make_none, make_named ...,
- *		make_sysv ...
- *	create	named.c:create_posix; --sysv: sysv.c:create_sysv
- *	wait	named.c:wait_posix; --sysv: sysv.c:wait_sysv
- *	post	named.c:post_posix; --sysv: sysv.c:post_sysv
- *	value	named.c:value_posix; --sysv: sysv.c:value_sysv
- *	info	info.c:info_posix; --sysv: info.c:info_sysv
- *	rm	info.c:rm_posix; --sysv: info.c:rm_sysv
- *	undo	undo.c:undo_sysv (SEM_UNDO, and without), undo.c:undo_posix
- *	Which semaphore a name or key means, and refusing someone else's
- *	default: lookup.c.  Why a call failed, in words: failed.c.  The
- *	timeouts sem_timedwait and semtimedop want: clock.c.  What the
- *	files share: ipc-sem.h.
+ *	counter		sem/counter.c:cmd_counter and work (the classic:
+ *			mmap, sem_init, fork, sem_wait, cnt++, sem_post,
+ *			waitpid), its lock in make_unnamed, take_unnamed ...;
+ *			--no-lock, --named, --sysv in make_none, make_named
+ *			..., make_sysv ...
+ *	create		sem/named.c:create_posix; --sysv: sem/sysv.c:create_sysv
+ *	wait		sem/named.c:wait_posix; --sysv: sem/sysv.c:wait_sysv
+ *	post		sem/named.c:post_posix; --sysv: sem/sysv.c:post_sysv
+ *	value		sem/named.c:value_posix; --sysv: sem/sysv.c:value_sysv
+ *	info		sem/info.c:info_posix; --sysv: info_sysv
+ *	rm		sem/info.c:rm_posix; --sysv: rm_sysv
+ *	undo		sem/undo.c:undo_sysv (SEM_UNDO, and without), then
+ *			undo_posix
+ *	lookups		sem/lookup.c: which semaphore a name or key means,
+ *			and refusing someone else's default
+ *	failures	sem/failed.c: why a call failed, in words
+ *	timeouts	sem/clock.c: what sem_timedwait and semtimedop want
+ *	options		sem/ipc-sem.h:struct opts, set_option below
  *
  * See also: sem_overview(7), sem_init(3), sem_open(3), sem_wait(3),
  * semget(2), semop(2), semctl(2), ftok(3), ipcs(1), ipc-shm(1), ipclab(7)
@@ -52,6 +55,7 @@
 #include "ipclab.h"
 #include "ipc-sem.h"
 
+/* One option, in command-line order; run_program calls it. */
 static void
 set_option(struct opts *o, int c, const char *arg)
 {
