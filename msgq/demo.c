@@ -64,7 +64,7 @@ static void	demo_posix_child(const struct opts *o, const char *name);
 static void
 demo_sysv(struct opts *o)
 {
-	static int id = -1;
+	static int id = -1;	/* static: remove_sysv reads it at exit */
 	struct demo_message m;
 	size_t i, len;
 	pid_t parent, pid;
@@ -92,18 +92,11 @@ demo_sysv(struct opts *o)
 	say("fork() -> child %ld; the id %d is all it needs to use the queue",
 	    (long)pid, id);
 
-	/* The batch, then the end marker: the child waits for that type. */
-	for (i = 0; i <= NBATCH; i++) {
+	for (i = 0; i < NBATCH; i++) {
 		stop_if_signalled();
-		m.mtype = i < NBATCH ? batch[i].type : END_TYPE;
-		snprintf(m.mtext, sizeof(m.mtext), "%s", i < NBATCH ?
-		    batch[i].text : "that was all");
+		m.mtype = batch[i].type;
+		snprintf(m.mtext, sizeof(m.mtext), "%s", batch[i].text);
 		len = strlen(m.mtext);
-		/* The marker is printed first: the child answers it at once. */
-		if (i == NBATCH) {
-			printf("sent type %ld: %s\n", m.mtype, m.mtext);
-			flush_stdout();
-		}
 		while (msgsnd(id, &m, len, 0) == -1) {
 			if (errno != EINTR)
 				msgsnd_failed(o);
@@ -111,11 +104,26 @@ demo_sysv(struct opts *o)
 		}
 		say("msgsnd(id %d, type %ld, \"%s\", %zu) -> queued", id,
 		    m.mtype, m.mtext, len);
-		if (i < NBATCH) {
-			printf("sent type %ld: %s\n", m.mtype, m.mtext);
-			flush_stdout();
-		}
+		printf("sent type %ld: %s\n", m.mtype, m.mtext);
+		flush_stdout();
 	}
+	/*
+	 * Last, the type the child waits for.  Printed before it is sent,
+	 * since the child answers it at once.
+	 */
+	stop_if_signalled();
+	m.mtype = END_TYPE;
+	snprintf(m.mtext, sizeof(m.mtext), "that was all");
+	len = strlen(m.mtext);
+	printf("sent type %ld: %s\n", m.mtype, m.mtext);
+	flush_stdout();
+	while (msgsnd(id, &m, len, 0) == -1) {
+		if (errno != EINTR)
+			msgsnd_failed(o);
+		stop_if_signalled();
+	}
+	say("msgsnd(id %d, type %ld, \"%s\", %zu) -> queued", id, m.mtype,
+	    m.mtext, len);
 	while (waitpid(pid, &status, 0) == -1)
 		retry_if_eintr("waitpid %ld", (long)pid);
 	require_success(child_reaped(pid, "child", status), "child");
