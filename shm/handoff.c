@@ -96,7 +96,8 @@ handoff(long long count)
 	if (shmctl(id, IPC_STAT, &ds) == -1)
 		err(1, "shmctl IPC_STAT shmid %d", id);
 	say("fork() -> writer %ld; shmctl(IPC_STAT): nattch %lu, the child "
-	    "inherited the attachment", (long)pid, (unsigned long)ds.shm_nattch);
+	    "inherited the attachment", (long)pid,
+	    (unsigned long)ds.shm_nattch);
 	memset(&t, 0, sizeof(t));
 	read_messages(h, count, pid, &t);
 	while (waitpid(pid, &status, 0) == -1)
@@ -127,8 +128,8 @@ write_messages(struct handoff *h, long long count)
 		    "message %lld of %lld", i, count);
 		h->slot.seq_again = i;
 		if (i <= DEMO_NARRATED)
-			say("sem_wait(empty) -> the slot is free; wrote \"%s\"; "
-			    "sem_post(full)", h->slot.text);
+			say("sem_wait(empty) -> the slot is free; wrote "
+			    "\"%s\"; sem_post(full)", h->slot.text);
 		if (sem_post(&h->full) == -1)
 			err(1, "sem_post(full)");
 	}
@@ -150,8 +151,8 @@ read_messages(struct handoff *h, long long count, pid_t pid,
 		wait_sem(&h->full, "full", &writer);
 		m = h->slot;
 		if (i <= DEMO_NARRATED)
-			say("sem_wait(full) -> a message is there; read \"%s\"; "
-			    "sem_post(empty)", m.text);
+			say("sem_wait(full) -> a message is there; read "
+			    "\"%s\"; sem_post(empty)", m.text);
 		if (sem_post(&h->empty) == -1)
 			err(1, "sem_post(empty)");
 		count_message(t, m.seq, m.seq_again);
@@ -276,7 +277,8 @@ say_forked(const struct region *r, pid_t pid)
 	if (shmctl(r->shmid, IPC_STAT, &ds) == -1)
 		err(1, "shmctl IPC_STAT shmid %d", r->shmid);
 	say("fork() -> writer %ld; shmctl(IPC_STAT): nattch %lu, the child "
-	    "inherited the attachment", (long)pid, (unsigned long)ds.shm_nattch);
+	    "inherited the attachment", (long)pid,
+	    (unsigned long)ds.shm_nattch);
 }
 
 /*

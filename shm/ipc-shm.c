@@ -25,7 +25,7 @@
  *			semaphores in it, fork, writer and reader take turns;
  *			then handoff_in_region (--posix, --memfd) and
  *			write_unguarded, read_unguarded (--no-sem)
- *	mmap		mmap.c: cmd_mmap, then map_shared_file,
+ *	mmap		mmap.c: mmap_kinds, the classic, then map_shared_file,
  *			map_shared_anonymous, map_private_file,
  *			map_private_anonymous
  *	write		segment.c: write_sysv, write_posix
@@ -34,15 +34,15 @@
  *	rm		segment.c: rm_sysv, rm_posix
  *	bench		bench.c: bench_stream, bench_pingpong
  *   and what the lessons need not show:
- *	region.c	the demo's variants' and the bench's own region:
- *			new_region, drop_region, seal_memfd
+ *	region.c	memory of this run's own: new_region, drop_region,
+ *			seal_memfd (the demo's variants, bench), new_mmap_file
  *	lookup.c	which segment write ... rm mean, and whether it is
  *			ours: pick_segment, refuse_unless_ours
  *	failed.c	why a call failed: shmget_failed, shm_open_failed,
  *			shmat_failed
  *	peer.c		waiting that notices a dead peer: wait_sem, peer_alive
- *	tally.c		what the demo's reader got: count_message,
- *			report_tally
+ *	check.c		what the demos got, checked: count_message,
+ *			report_tally, report_mappings
  *	ipc-shm.h	what the files share: struct opts, the prototypes
  *
  * See also: shmget(2), shmat(2), shmctl(2), shm_open(3), mmap(2),

@@ -16,15 +16,18 @@
 /* ftok(3)'s project id for this chapter: 'm' for memory. */
 #define PROJ_SHM	'm'
 
-/* Every option not given is 0, a value none of them can take. */
+/*
+ * An option not given is 0 (NULL), a value none of them can take; main
+ * sets -m's default, 0600, and --cpu's "not given", -1 each.
+ */
 struct opts {
 	int		 posix;		/* --posix: shm_open, not shmget */
 	int		 memfd;		/* --memfd: memfd_create (demo, bench) */
 	key_t		 key;		/* -k; 0: not given */
-	const char	*path;		/* -f: the path ftok(3) uses; NULL: not given */
-	int		 proj;		/* -P: ftok(3)'s project id; 0: not given ('m') */
-	const char	*name;		/* -N: a POSIX name; NULL: not given */
-	mode_t		 mode;		/* -m: the mode write creates with (0600) */
+	const char	*path;		/* -f: ftok(3)'s file; NULL: none */
+	int		 proj;		/* -P: ftok(3)'s project id; 0: 'm' */
+	const char	*name;		/* -N: a POSIX name; NULL: none */
+	mode_t		 mode;		/* -m: write's new mode; 0600 */
 	size_t		 size;		/* -s; 0: not given */
 	long long	 count;		/* -n; 0: not given */
 	int		 no_sem;	/* demo --no-sem */
@@ -75,7 +78,7 @@ struct region {
 	void		*addr;		/* where it is mapped in this process */
 	size_t		 size;
 	int		 shmid;		/* SYSV */
-	int		 fd;		/* MEMFD: kept to show the seals; else -1 */
+	int		 fd;		/* MEMFD, for the seals; else -1 */
 	char		 name[NAME_MAX + 2];	/* POSIX */
 };
 
@@ -85,6 +88,9 @@ void	new_region(const struct opts *o, struct region *r, size_t size);
 void	drop_region(struct region *r);
 /* Seal a MEMFD region's size and show that ftruncate is refused. */
 void	seal_memfd(struct region *r);
+/* mmap's file: two pages in our run directory, each starting with TEXT. */
+int	new_mmap_file(char *path, size_t len, long page, const char *text,
+	    size_t size);
 /* at_exit_call's function for a System V segment: ARG is its int id. */
 void	remove_segment(void *arg);
 
@@ -103,7 +109,7 @@ void	wait_sem(sem_t *sem, const char *name, const struct peer *peer);
 /* sem_post(SEM), exit 1 on failure. */
 void	post_sem(sem_t *sem, const char *name);
 
-/* tally.c: what the demo's reader made of its reads. ------------------- */
+/* check.c: what the demos got, counted and checked. --------------------- */
 
 struct tally {
 	long long	 last;		/* the newest message read so far */
@@ -116,5 +122,14 @@ struct tally {
 void	count_message(struct tally *t, long long seq, long long seq_again);
 /* The last line; returns 0, or exits 1 if SEM guarded and it went wrong. */
 int	report_tally(const struct tally *t, long long count, int sem);
+
+/* What mmap.c's file, parent and child store. */
+#define FROM_FILE	"from the file"
+#define FROM_PARENT	"from the parent"
+#define FROM_CHILD	"from the child"
+
+/* mmap's table of what each kind showed; exit 1 unless mmap(2) held. */
+void	report_mappings(const char *const kind[4], char *const map[4],
+	    char before[4][32], char file[2][32]);
 
 #endif /* IPC_SHM_H */

@@ -4,11 +4,11 @@ bin_PROGRAMS += %D%/ipc-shm
 	%D%/ipc-shm.c \
 	%D%/ipc-shm.h \
 	%D%/bench.c \
+	%D%/check.c \
 	%D%/failed.c \
 	%D%/handoff.c \
 	%D%/lookup.c \
 	%D%/mmap.c \
 	%D%/peer.c \
 	%D%/region.c \
-	%D%/segment.c \
-	%D%/tally.c
+	%D%/segment.c

@@ -21,8 +21,15 @@
 #include "ipclab.h"
 #include "ipc-shm.h"
 
-static const char from_file[] = "from the file",
-    from_parent[] = "from the parent", from_child[] = "from the child";
+static const char from_file[] = FROM_FILE, from_parent[] = FROM_PARENT,
+    from_child[] = FROM_CHILD;
+
+/*
+ * The fd argument of a MAP_ANONYMOUS mmap(2): there is no file, and
+ * POSIX asks for -1.  A variable rather than a literal only because
+ * cppcheck 2.10's posix.cfg wrongly wants mmap's fd to be >= 0.
+ */
+static int no_file = -1;
 
 /* The kinds in the order the lesson makes them. */
 static const char *const kind[4] = {
@@ -34,43 +41,23 @@ static char	*map_shared_file(int fd, long page);
 static char	*map_shared_anonymous(long page);
 static char	*map_private_file(int fd, long page);
 static char	*map_private_anonymous(long page);
-static void	 show_mappings(int fd, const char *path, long page,
-		    char *const map[4], char before[4][32]);
 
-int
-cmd_mmap(struct opts *o, int argc, char **argv)
+/*
+ * The classic: the four kinds made, one fork(), the child stores into
+ * each, and the parent looks at what it sees and what reached the file.
+ */
+static void
+mmap_kinds(long page)
 {
-	long page = sysconf(_SC_PAGESIZE);
-	char path[PATH_MAX], leaf[64], before[4][32];
+	char path[PATH_MAX], before[4][32], file[2][32];
 	char *map[4];
 	pid_t pid;
 	int fd, i, status;
 
-	(void)o;
-	(void)argv;
-	if (argc > 0)
-		usage_error("mmap takes no arguments");
-	if (page == -1)
-		err(1, "sysconf _SC_PAGESIZE");
 	narrate_role("parent");
-	/* A file of our own, in our private run directory. */
-	snprintf(leaf, sizeof(leaf), "shm-mmap-%ld", (long)getpid());
-	rundir_path(path, sizeof(path), leaf);
-	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
-	if (fd == -1)
-		err(1, "open %s", path);
-	at_exit_unlink(path);
-	/* Page 0 for the shared mapping, page 1 for the private one. */
-	if (ftruncate(fd, 2 * page) == -1)
-		err(1, "ftruncate %s", path);
-	if (pwrite(fd, from_file, sizeof(from_file), 0) !=
-	    (ssize_t)sizeof(from_file) ||
-	    pwrite(fd, from_file, sizeof(from_file), page) !=
-	    (ssize_t)sizeof(from_file))
-		err(1, "write %s", path);
-	say("open(\"%s\") -> fd %d; wrote \"%s\" at the start of each of its "
-	    "two pages", path, fd, from_file);
+	/* Two pages: the first for the shared mapping, one for the private. */
+	fd = new_mmap_file(path, sizeof(path), page, from_file,
+	    sizeof(from_file));
 	map[0] = map_shared_file(fd, page);
 	map[1] = map_shared_anonymous(page);
 	map[2] = map_private_file(fd, page);
@@ -80,7 +67,6 @@ cmd_mmap(struct opts *o, int argc, char **argv)
 	memcpy(map[3], from_parent, sizeof(from_parent));
 	for (i = 0; i < 4; i++)
 		snprintf(before[i], sizeof(before[i]), "%s", map[i]);
-
 	if (fflush(stdout) == EOF)
 		err(1, "write error on standard output");
 	if ((pid = fork()) == -1)
@@ -88,9 +74,8 @@ cmd_mmap(struct opts *o, int argc, char **argv)
 	if (pid == 0) {
 		narrate_role("child");
 		/*
-		 * fork() gave the child the same four mappings.  Shared
-		 * pages stay shared; private ones are copied on the first
-		 * store (copy-on-write), so the copy is the child's alone.
+		 * The same four mappings.  Shared pages stay shared; private
+		 * ones are copied on the first store, for the child alone.
 		 */
 		for (i = 0; i < 4; i++) {
 			memcpy(map[i], from_child, sizeof(from_child));
@@ -105,7 +90,17 @@ cmd_mmap(struct opts *o, int argc, char **argv)
 	while (waitpid(pid, &status, 0) == -1)
 		retry_if_eintr("waitpid %ld", (long)pid);
 	require_success(child_reaped(pid, "child", status), "child");
-	show_mappings(fd, path, page, map, before);
+	/*
+	 * What reached the file?  No msync(2) needed: read(2) and a shared
+	 * mapping use the same page-cache pages; msync only pushes them
+	 * to the disk.
+	 */
+	memset(file, 0, sizeof(file));
+	if (pread(fd, file[0], sizeof(file[0]) - 1, 0) == -1 ||
+	    pread(fd, file[1], sizeof(file[1]) - 1, page) == -1)
+		err(1, "read %s", path);
+	say("pread(fd %d) of both pages: what the file holds now", fd);
+	report_mappings(kind, map, before, file);
 	for (i = 0; i < 4; i++)
 		if (munmap(map[i], (size_t)page) == -1)
 			err(1, "munmap");
@@ -114,94 +109,65 @@ cmd_mmap(struct opts *o, int argc, char **argv)
 	/* Remove the file now (the registry would at exit, too). */
 	cleanup_run();
 	say("removed %s", path);
-	return 0;
+}
+
+/* Each kind below is one mmap(2) call, P; this checks and narrates it. */
+static char *
+mapped(char *p, int k, const char *flags, int fd, long offset, long page)
+{
+	if (p == MAP_FAILED)
+		err(1, "mmap %s", kind[k]);
+	say("mmap(NULL, %ld, PROT_READ|PROT_WRITE, %s, %d, %ld) -> %p%s", page,
+	    flags, fd, offset, (void *)p, fd == -1 ? ": zeros, no file" : "");
+	return p;
 }
 
 /* Shared, file-backed: the file's own pages; stores reach the file. */
 static char *
 map_shared_file(int fd, long page)
 {
-	char *p = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, MAP_SHARED,
-	    fd, 0);
-
-	if (p == MAP_FAILED)
-		err(1, "mmap %s", kind[0]);
-	say("mmap(NULL, %ld, PROT_READ|PROT_WRITE, MAP_SHARED, %d, 0) -> %p",
-	    page, fd, (void *)p);
-	return p;
+	return mapped(mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE,
+	    MAP_SHARED, fd, 0), 0, "MAP_SHARED", fd, 0, page);
 }
 
-/* Shared, anonymous: no file (fd -1); only fork() passes it on. */
+/* Shared, anonymous: no file; only fork() passes it on. */
 static char *
 map_shared_anonymous(long page)
 {
-	char *p = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE,
-	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		err(1, "mmap %s", kind[1]);
-	say("mmap(NULL, %ld, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_ANONYMOUS, "
-	    "-1, 0) -> %p: zeros, no file", page, (void *)p);
-	return p;
+	return mapped(mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, no_file, 0), 1,
+	    "MAP_SHARED|MAP_ANONYMOUS", no_file, 0, page);
 }
 
 /* Private, file-backed: the file's second page, ours alone once stored. */
 static char *
 map_private_file(int fd, long page)
 {
-	char *p = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE, fd, (off_t)page);
-
-	if (p == MAP_FAILED)
-		err(1, "mmap %s", kind[2]);
-	say("mmap(NULL, %ld, PROT_READ|PROT_WRITE, MAP_PRIVATE, %d, %ld) -> "
-	    "%p", page, fd, page, (void *)p);
-	return p;
+	return mapped(mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE, fd, (off_t)page), 2, "MAP_PRIVATE", fd, page, page);
 }
 
 /* Private, anonymous: plain memory, as malloc(3) gets for big blocks. */
 static char *
 map_private_anonymous(long page)
 {
-	char *p = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		err(1, "mmap %s", kind[3]);
-	say("mmap(NULL, %ld, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, "
-	    "-1, 0) -> %p: zeros, no file", page, (void *)p);
-	return p;
+	return mapped(mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, no_file, 0), 3,
+	    "MAP_PRIVATE|MAP_ANONYMOUS", no_file, 0, page);
 }
 
-/*
- * What the parent sees after the child wrote, and what reached the file.
- * No msync(2) needed: read(2) and a shared mapping use the same
- * page-cache pages; msync only pushes them to the disk.
- */
-static void
-show_mappings(int fd, const char *path, long page, char *const map[4],
-    char before[4][32])
+/* mmap: the classic, which takes no arguments. */
+int
+cmd_mmap(struct opts *o, int argc, char **argv)
 {
-	char file[2][32];
-	int i;
+	long page = sysconf(_SC_PAGESIZE);
 
-	for (i = 0; i < 2; i++) {
-		memset(file[i], 0, sizeof(file[i]));
-		if (pread(fd, file[i], sizeof(file[i]) - 1, i * page) == -1)
-			err(1, "read %s", path);
-	}
-	say("pread(fd %d) of both pages: what the file holds now", fd);
-	printf("%-22s %-17s %-17s %s\n", "mapping", "before the child",
-	    "parent sees", "file holds");
-	for (i = 0; i < 4; i++)
-		printf("%-22s %-17s %-17s %s\n", kind[i], before[i], map[i],
-		    i == 0 ? file[0] : i == 2 ? file[1] : "-");
-	/* Linux promises exactly this; anything else is a failure. */
-	if (strcmp(map[0], from_child) != 0 ||
-	    strcmp(map[1], from_child) != 0 ||
-	    strcmp(map[2], from_file) != 0 ||
-	    strcmp(map[3], from_parent) != 0 ||
-	    strcmp(file[0], from_child) != 0 ||
-	    strcmp(file[1], from_file) != 0)
-		errx(1, "the mappings did not behave as mmap(2) says");
+	(void)o;
+	(void)argv;
+	if (argc > 0)
+		usage_error("mmap takes no arguments");
+	if (page == -1)
+		err(1, "sysconf _SC_PAGESIZE");
+	mmap_kinds(page);
+	return 0;
 }

@@ -181,3 +181,32 @@ seal_memfd(struct region *r)
 	(void)r;
 #endif
 }
+
+/*
+ * The file mmap maps: PATH (of LEN bytes) in our private run directory,
+ * ours alone (O_EXCL, O_NOFOLLOW), removed at exit.  Two pages, each
+ * starting with the SIZE bytes of TEXT.  Returns its descriptor.
+ */
+int
+new_mmap_file(char *path, size_t len, long page, const char *text,
+    size_t size)
+{
+	char leaf[64];
+	int fd;
+
+	snprintf(leaf, sizeof(leaf), "shm-mmap-%ld", (long)getpid());
+	rundir_path(path, len, leaf);
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd == -1)
+		err(1, "open %s", path);
+	at_exit_unlink(path);
+	if (ftruncate(fd, 2 * page) == -1)
+		err(1, "ftruncate %s", path);
+	if (pwrite(fd, text, size, 0) != (ssize_t)size ||
+	    pwrite(fd, text, size, page) != (ssize_t)size)
+		err(1, "write %s", path);
+	say("open(\"%s\") -> fd %d; wrote \"%s\" at the start of each of its "
+	    "two pages", path, fd, text);
+	return fd;
+}
