@@ -1,10 +1,12 @@
 /*
  * handoff.c - demo: one process writes messages into one slot of shared
- * memory, the other reads them, and two semaphores take turns.  The
- * classic producer and consumer over a System V segment (UNP2's
- * chapter 12, TLPI's svshm_xfr): "empty" lets the writer in only when
- * the slot has been read, "full" lets the reader in only when it has been
- * written, so every message arrives once, in order.  After it, the same
+ * memory, the other reads them, and two semaphores take turns: the
+ * classic producer and consumer over a System V segment, as in TLPI's
+ * svshm_xfr_writer and svshm_xfr_reader (chapter 48), here with unnamed
+ * POSIX semaphores inside the segment and fork(2).  "empty" lets the
+ * writer in only when the slot has been read, "full" lets the reader in
+ * only when it has been written, so every message arrives once, in
+ * order.  After it, the same
  * handoff in a POSIX object or a memfd (--posix, --memfd), and without
  * the semaphores (--no-sem), to see what goes wrong.
  */
@@ -53,10 +55,13 @@ struct handoff {
 };
 
 static void	write_messages(struct handoff *, long long count);
-static void	read_messages(struct handoff *, long long count, pid_t writer,
+static void	read_messages(struct handoff *, long long count, pid_t pid,
 		    struct tally *);
 
-/* The classic: a System V segment, two semaphores in it, fork. */
+/*
+ * The classic: a segment, two semaphores in it, fork, turns, waitpid,
+ * remove.  wait_sem() is sem_wait(3) that notices a dead peer (peer.c).
+ */
 static int
 handoff(long long count)
 {
@@ -162,10 +167,7 @@ read_messages(struct handoff *h, long long count, pid_t pid,
 		    count - DEMO_NARRATED);
 }
 
-/*
- * Remove the segment whose id ARG points to.  Someone may have removed
- * it first (ipcrm): then the kernel forgot it when we detached.
- */
+/* Remove the segment whose id ARG points to, unless ipcrm did first. */
 void
 remove_segment(void *arg)
 {

@@ -1,10 +1,10 @@
 /*
- * region.c - the shared memory demo's variants and the bench make for
- * themselves, of the kind the options ask for: a System V segment with
+ * region.c - memory this run makes for itself, that no one else knows
+ * about: for the demo's variants and the bench, a System V segment with
  * no key (IPC_PRIVATE), a POSIX object with our pid in its name
- * (--posix) or a memfd (--memfd).  Only this run knows about it, so
- * nothing here looks up names or owners; its removal is registered the
- * moment it exists, and fork() then shares the mapping with the child.
+ * (--posix) or a memfd (--memfd); for mmap, a file of two pages in our
+ * private run directory.  So nothing here looks up names or owners; the
+ * removal of each is registered the moment it exists.
  */
 #include "config.h"
 

@@ -29,6 +29,11 @@
 /* The size write gives a segment it creates. */
 #define DEFAULT_SIZE	4096
 
+static int	open_sysv(const struct opts *, const struct segment *,
+		    size_t len);
+static int	open_posix(const struct opts *, const struct segment *,
+		    size_t len);
+
 /*
  * write TEXT: put TEXT and a NUL into the segment, making it if it is
  * missing.  The text stays there after we exit: the segment belongs to
@@ -37,40 +42,12 @@
 static void
 write_sysv(const struct opts *o, const struct segment *s, const char *text)
 {
-	size_t len = strlen(text), size = o->size ? o->size : DEFAULT_SIZE;
+	size_t len = strlen(text);
 	struct shmid_ds ds;
 	char *p;
-	int id, tries;
+	int id;
 
-	for (tries = 0;; tries++) {
-		/*
-		 * Look it up first.  On a segment that exists, the mode bits
-		 * ask for access: 0600 asks to read and write, so a segment
-		 * that is not ours is refused here, by its key.
-		 */
-		if ((id = shmget(s->key, 0, 0600)) != -1) {
-			say("shmget(0x%08x, 0, 0600) -> shmid %d: the segment "
-			    "exists", (unsigned int)s->key, id);
-			break;
-		}
-		if (errno != ENOENT)
-			shmget_failed(s->label, s->is_default, 0);
-		if (len + 1 > size)
-			usage_error("TEXT needs %zu bytes with its NUL; a new "
-			    "segment gets %zu (-s SIZE for more)", len + 1,
-			    size);
-		/* IPC_EXCL: if someone made it since we looked, look again. */
-		id = shmget(s->key, size, IPC_CREAT | IPC_EXCL | o->mode);
-		if (id != -1) {
-			say("shmget(0x%08x, %zu, IPC_CREAT|IPC_EXCL|0%03o) -> "
-			    "shmid %d: a new segment, full of zeros",
-			    (unsigned int)s->key, size, (unsigned int)o->mode,
-			    id);
-			break;
-		}
-		if (errno != EEXIST || tries > 0)
-			shmget_failed(s->label, s->is_default, size);
-	}
+	id = open_sysv(o, s, len);
 	/* The kernel's record of the segment: its size, among much else. */
 	if (shmctl(id, IPC_STAT, &ds) == -1)
 		err(1, "shmctl IPC_STAT shmid %d (%s)", id, s->label);
@@ -103,13 +80,93 @@ write_sysv(const struct opts *o, const struct segment *s, const char *text)
 	    "'ipc-shm rm'", (void *)p);
 }
 
+/*
+ * The segment's id: look it up, or make it with -s SIZE bytes (LEN, the
+ * text's, must fit with its NUL) and -m MODE.
+ */
+static int
+open_sysv(const struct opts *o, const struct segment *s, size_t len)
+{
+	size_t size = o->size ? o->size : DEFAULT_SIZE;
+	int id, tries;
+
+	for (tries = 0;; tries++) {
+		/*
+		 * Look it up first.  On a segment that exists, the mode bits
+		 * ask for access: 0600 asks to read and write, so a segment
+		 * that is not ours is refused here, by its key.
+		 */
+		if ((id = shmget(s->key, 0, 0600)) != -1) {
+			say("shmget(0x%08x, 0, 0600) -> shmid %d: the segment "
+			    "exists", (unsigned int)s->key, id);
+			break;
+		}
+		if (errno != ENOENT)
+			shmget_failed(s->label, s->is_default, 0);
+		if (len + 1 > size)
+			usage_error("TEXT needs %zu bytes with its NUL; a new "
+			    "segment gets %zu (-s SIZE for more)", len + 1,
+			    size);
+		/* IPC_EXCL: if someone made it since we looked, look again. */
+		id = shmget(s->key, size, IPC_CREAT | IPC_EXCL | o->mode);
+		if (id != -1) {
+			say("shmget(0x%08x, %zu, IPC_CREAT|IPC_EXCL|0%03o) -> "
+			    "shmid %d: a new segment, full of zeros",
+			    (unsigned int)s->key, size, (unsigned int)o->mode,
+			    id);
+			break;
+		}
+		if (errno != EEXIST || tries > 0)
+			shmget_failed(s->label, s->is_default, size);
+	}
+	return id;
+}
+
 /* The same for a POSIX object: a file under /dev/shm, mapped. */
 static void
 write_posix(const struct opts *o, const struct segment *s, const char *text)
 {
-	size_t len = strlen(text), size = o->size ? o->size : DEFAULT_SIZE;
+	size_t len = strlen(text);
 	struct stat st;
 	char *p;
+	int fd;
+
+	fd = open_posix(o, s, len);
+	if (fstat(fd, &st) == -1)
+		err(1, "fstat %s", s->label);
+	refuse_unless_ours(s, st.st_uid);
+	if (o->size != 0 && (off_t)o->size != st.st_size)
+		say("the object already has %lld bytes; -s applies only when "
+		    "write makes it", (long long)st.st_size);
+	if ((off_t)len + 1 > st.st_size)
+		errx(1, "%s: TEXT needs %zu bytes with its NUL; the object "
+		    "holds %lld ('ipc-shm --posix rm', then write with -s)",
+		    s->label, len + 1, (long long)st.st_size);
+	/* MAP_SHARED: our stores go to the object, for everyone to see. */
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+	    fd, 0);
+	if (p == MAP_FAILED)
+		err(1, "mmap %s", s->label);
+	say("mmap(NULL, %lld, PROT_READ|PROT_WRITE, MAP_SHARED, %d, 0) -> %p",
+	    (long long)st.st_size, fd, (void *)p);
+	/* The mapping keeps the object in use; the descriptor can go. */
+	if (close(fd) == -1)
+		err(1, "close %s", s->label);
+	memcpy(p, text, len);
+	memset(p + len, 0, strnlen(p + len, (size_t)st.st_size - len));
+	say("copied %zu bytes and a NUL into it with memcpy: ordinary stores",
+	    len);
+	if (munmap(p, (size_t)st.st_size) == -1)
+		err(1, "munmap %s", s->label);
+	say("munmap: unmapped; the text stays in /dev/shm%s until "
+	    "'ipc-shm --posix rm'", s->name);
+}
+
+/* The object's descriptor: open it, or make it, as open_sysv does. */
+static int
+open_posix(const struct opts *o, const struct segment *s, size_t len)
+{
+	size_t size = o->size ? o->size : DEFAULT_SIZE;
 	int fd, tries;
 
 	for (tries = 0;; tries++) {
@@ -143,34 +200,7 @@ write_posix(const struct opts *o, const struct segment *s, const char *text)
 		if (errno != EEXIST || tries > 0)
 			shm_open_failed(s->name, s->is_default);
 	}
-	if (fstat(fd, &st) == -1)
-		err(1, "fstat %s", s->label);
-	refuse_unless_ours(s, st.st_uid);
-	if (o->size != 0 && (off_t)o->size != st.st_size)
-		say("the object already has %lld bytes; -s applies only when "
-		    "write makes it", (long long)st.st_size);
-	if ((off_t)len + 1 > st.st_size)
-		errx(1, "%s: TEXT needs %zu bytes with its NUL; the object "
-		    "holds %lld ('ipc-shm --posix rm', then write with -s)",
-		    s->label, len + 1, (long long)st.st_size);
-	/* MAP_SHARED: our stores go to the object, for everyone to see. */
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-	    fd, 0);
-	if (p == MAP_FAILED)
-		err(1, "mmap %s", s->label);
-	say("mmap(NULL, %lld, PROT_READ|PROT_WRITE, MAP_SHARED, %d, 0) -> %p",
-	    (long long)st.st_size, fd, (void *)p);
-	/* The mapping keeps the object in use; the descriptor can go. */
-	if (close(fd) == -1)
-		err(1, "close %s", s->label);
-	memcpy(p, text, len);
-	memset(p + len, 0, strnlen(p + len, (size_t)st.st_size - len));
-	say("copied %zu bytes and a NUL into it with memcpy: ordinary stores",
-	    len);
-	if (munmap(p, (size_t)st.st_size) == -1)
-		err(1, "munmap %s", s->label);
-	say("munmap: unmapped; the text stays in /dev/shm%s until "
-	    "'ipc-shm --posix rm'", s->name);
+	return fd;
 }
 
 int
