@@ -93,6 +93,19 @@ slot(struct ring *r, size_t nslots, size_t stride, size_t k)
 	    k * stride;
 }
 
+/* fork(), with nothing left in stdout for the child to print twice. */
+static pid_t
+fork_flushed(void)
+{
+	pid_t pid;
+
+	if (fflush(stdout) == EOF)
+		err(1, "write error on standard output");
+	if ((pid = fork()) == -1)
+		err(1, "fork");
+	return pid;
+}
+
 /*
  * Wait for the child WHO, then take the ring down.  EXTRA gets the end
  * of the bench line: "slots=N " when NSLOTS is not 0, the wait and the
@@ -214,11 +227,7 @@ bench_stream(const struct opts *o, struct bench *b, char *buf)
 		err(1, "sem_init");
 	say("a ring of %zu slots of %zu bytes; waiting by %s", nslots, b->size,
 	    o->spin ? "spinning on flags" : "semaphores");
-	if (fflush(stdout) == EOF)
-		err(1, "write error on standard output");
-	if ((pid = fork()) == -1)
-		err(1, "fork");
-	if (pid == 0) {
+	if ((pid = fork_flushed()) == 0) {
 		stream_send(o, b, r, nslots, stride, buf);
 		_exit(0);
 	}
@@ -316,11 +325,7 @@ bench_pingpong(const struct opts *o, struct bench *b, char *buf)
 		err(1, "sem_init");
 	say("round trips of %zu bytes each way; waiting by %s", b->size,
 	    o->spin ? "spinning on flags" : "semaphores");
-	if (fflush(stdout) == EOF)
-		err(1, "write error on standard output");
-	if ((pid = fork()) == -1)
-		err(1, "fork");
-	if (pid == 0) {
+	if ((pid = fork_flushed()) == 0) {
 		pingpong_echo(o, b, r, ping, pong, buf);
 		free(buf);	/* our copy of the caller's buffer */
 		_exit(0);

@@ -186,9 +186,7 @@ remove_segment(void *arg)
 /*
  * --no-sem.  volatile: the compiler must make each of these stores and
  * loads, in this order, with no semaphore between two messages.  It does
- * not make the handoff safe; the semaphores do that.  The reader loads in
- * the opposite order, so a message that changed meanwhile shows two
- * different numbers.
+ * not make the handoff safe; the semaphores do that.
  */
 static void
 put_message(volatile struct message *m, long long seq, long long count)
@@ -201,18 +199,6 @@ put_message(volatile struct message *m, long long seq, long long count)
 	for (i = 0; i < sizeof(text); i++)
 		m->text[i] = text[i];
 	m->seq_again = seq;
-}
-
-static void
-get_message(const volatile struct message *m, struct message *copy)
-{
-	size_t i;
-
-	copy->seq_again = m->seq_again;
-	for (i = 0; i < sizeof(copy->text); i++)
-		copy->text[i] = m->text[i];
-	copy->seq = m->seq;
-	copy->text[sizeof(copy->text) - 1] = '\0';
 }
 
 /* --no-sem, the child: store each message and go on, asking nobody. */
@@ -232,6 +218,19 @@ write_unguarded(struct handoff *h, long long count)
 	if (count > DEMO_NARRATED)
 		say("... and %lld more the same way, not narrated",
 		    count - DEMO_NARRATED);
+}
+
+/* Load in the opposite order: a torn message shows two numbers. */
+static void
+get_message(const volatile struct message *m, struct message *copy)
+{
+	size_t i;
+
+	copy->seq_again = m->seq_again;
+	for (i = 0; i < sizeof(copy->text); i++)
+		copy->text[i] = m->text[i];
+	copy->seq = m->seq;
+	copy->text[sizeof(copy->text) - 1] = '\0';
 }
 
 /* --no-sem, the parent: read the slot COUNT times at its own pace. */

@@ -12,7 +12,6 @@
 #include <sys/wait.h>
 
 #include <err.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -55,7 +54,7 @@ mmap_kinds(long page)
 	int fd, i, status;
 
 	narrate_role("parent");
-	/* Two pages: the first for the shared mapping, one for the private. */
+	/* Page 0 for the shared mapping, page 1 for the private one. */
 	fd = new_mmap_file(path, sizeof(path), page, from_file,
 	    sizeof(from_file));
 	map[0] = map_shared_file(fd, page);

@@ -221,6 +221,27 @@ cmd_write(struct opts *o, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * read, info and rm take no arguments; the segment the options name is
+ * System V or, with --posix, POSIX.
+ */
+static int
+on_segment(struct opts *o, int argc, const char *cmd,
+    void (*sysv)(const struct segment *),
+    void (*posix)(const struct segment *))
+{
+	struct segment s;
+
+	if (argc > 0)
+		usage_error("%s takes no arguments", cmd);
+	pick_segment(o, &s);
+	if (s.posix)
+		posix(&s);
+	else
+		sysv(&s);
+	return 0;
+}
+
 /* Print the text at P: the bytes up to the first NUL, then a newline. */
 static void
 print_text(const char *p, size_t size)
@@ -291,17 +312,8 @@ read_posix(const struct segment *s)
 int
 cmd_read(struct opts *o, int argc, char **argv)
 {
-	struct segment s;
-
 	(void)argv;
-	if (argc > 0)
-		usage_error("read takes no arguments");
-	pick_segment(o, &s);
-	if (s.posix)
-		read_posix(&s);
-	else
-		read_sysv(&s);
-	return 0;
+	return on_segment(o, argc, "read", read_sysv, read_posix);
 }
 
 /* "uid 1000 (ann), gid 1000 (ann)" */
@@ -381,17 +393,8 @@ info_posix(const struct segment *s)
 int
 cmd_info(struct opts *o, int argc, char **argv)
 {
-	struct segment s;
-
 	(void)argv;
-	if (argc > 0)
-		usage_error("info takes no arguments");
-	pick_segment(o, &s);
-	if (s.posix)
-		info_posix(&s);
-	else
-		info_sysv(&s);
-	return 0;
+	return on_segment(o, argc, "info", info_sysv, info_posix);
 }
 
 /* rm: remove the segment; memory still attached lives on until detached. */
@@ -441,15 +444,6 @@ rm_posix(const struct segment *s)
 int
 cmd_rm(struct opts *o, int argc, char **argv)
 {
-	struct segment s;
-
 	(void)argv;
-	if (argc > 0)
-		usage_error("rm takes no arguments");
-	pick_segment(o, &s);
-	if (s.posix)
-		rm_posix(&s);
-	else
-		rm_sysv(&s);
-	return 0;
+	return on_segment(o, argc, "rm", rm_sysv, rm_posix);
 }
