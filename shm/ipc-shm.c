@@ -37,7 +37,7 @@
  *	region.c	memory of this run's own: new_region, drop_region,
  *			seal_memfd (the demo's variants, bench), new_mmap_file
  *	lookup.c	which segment write ... rm mean, and whether it is
- *			ours: pick_segment, refuse_unless_ours
+ *			ours: pick_segment, refuse_unless_ours, owner_text
  *	failed.c	why a call failed: shmget_failed, shm_open_failed,
  *			shmat_failed
  *	peer.c		waiting that notices a dead peer: wait_sem, peer_alive

@@ -59,6 +59,8 @@ struct segment {
 void	pick_segment(const struct opts *o, struct segment *s);
 /* Exit 1 if S is our default and UID, whose it is, is not us. */
 void	refuse_unless_ours(const struct segment *s, uid_t uid);
+/* "uid 1000 (ann), gid 1000 (ann)", in BUF. */
+const char *owner_text(uid_t uid, gid_t gid, char *buf, size_t len);
 
 /* failed.c: why a call failed, in words a student can act on; exit 1. --- */
 

@@ -2,7 +2,8 @@
  * lookup.c - which segment write, read, info and rm mean, and whether it
  * is ours.  System V names a segment by a number, the key: -k gives it,
  * or ftok(3) derives it from a file's inode and a project id.  POSIX
- * names it like a file.  A lesson need not show any of this.
+ * names it like a file.  And who owns it, by name, for info.  A lesson
+ * need not show any of this.
  */
 #include "config.h"
 
@@ -10,6 +11,8 @@
 #include <sys/ipc.h>
 
 #include <ctype.h>
+#include <grp.h>
+#include <pwd.h>
 #include <err.h>
 #include <stdio.h>
 #include <string.h>
@@ -98,4 +101,21 @@ refuse_unless_ours(const struct segment *s, uid_t uid)
 		require_own_default((long)uid, s->label, s->posix ? "name" :
 		    "key", s->posix ? "ipc-shm --posix info" : "ipc-shm info",
 		    s->posix ? "-N /NAME" : "-k KEY");
+}
+
+/* "uid 1000 (ann), gid 1000 (ann)" */
+const char *
+owner_text(uid_t uid, gid_t gid, char *buf, size_t len)
+{
+	struct passwd pw, *pwp = NULL;
+	struct group gr, *grp = NULL;
+	char pwbuf[1024], grbuf[4096];
+
+	/* A name we cannot find (or that is too long) shows as '?'. */
+	(void)getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &pwp);
+	(void)getgrgid_r(gid, &gr, grbuf, sizeof(grbuf), &grp);
+	snprintf(buf, len, "uid %ld (%s), gid %ld (%s)", (long)uid,
+	    pwp != NULL ? pwp->pw_name : "?", (long)gid,
+	    grp != NULL ? grp->gr_name : "?");
+	return buf;
 }

@@ -17,8 +17,6 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -314,23 +312,6 @@ cmd_read(struct opts *o, int argc, char **argv)
 {
 	(void)argv;
 	return on_segment(o, argc, "read", read_sysv, read_posix);
-}
-
-/* "uid 1000 (ann), gid 1000 (ann)" */
-static const char *
-owner_text(uid_t uid, gid_t gid, char *buf, size_t len)
-{
-	struct passwd pw, *pwp = NULL;
-	struct group gr, *grp = NULL;
-	char pwbuf[1024], grbuf[4096];
-
-	/* A name we cannot find (or that is too long) shows as '?'. */
-	(void)getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &pwp);
-	(void)getgrgid_r(gid, &gr, grbuf, sizeof(grbuf), &grp);
-	snprintf(buf, len, "uid %ld (%s), gid %ld (%s)", (long)uid,
-	    pwp != NULL ? pwp->pw_name : "?", (long)gid,
-	    grp != NULL ? grp->gr_name : "?");
-	return buf;
 }
 
 /* info: what the kernel records about the segment, its struct shmid_ds. */
