@@ -21,29 +21,28 @@
  *	$ strace -f -e trace=shmget,shmat,shmdt,shmctl,futex ipc-shm demo -n 3
  *
  * Where to read:
- *	demo		handoff.c: handoff, the classic: a segment, two
- *			semaphores in it, fork, writer and reader take turns;
- *			then handoff_in_region (--posix, --memfd) and
- *			write_unguarded, read_unguarded (--no-sem)
- *	mmap		mmap.c: mmap_kinds, the classic, then map_shared_file,
- *			map_shared_anonymous, map_private_file,
- *			map_private_anonymous
- *	write		segment.c: write_sysv, write_posix
- *	read		segment.c: read_sysv, read_posix
- *	info		segment.c: info_sysv, info_posix
- *	rm		segment.c: rm_sysv, rm_posix
- *	bench		bench.c: bench_stream, bench_pingpong
- *   and what the lessons need not show:
- *	region.c	memory of this run's own: new_region, drop_region,
- *			seal_memfd (the demo's variants, bench), new_mmap_file
- *	lookup.c	which segment write ... rm mean, and whether it is
- *			ours: pick_segment, refuse_unless_ours, owner_text
- *	failed.c	why a call failed: shmget_failed, shm_open_failed,
- *			shmat_failed
- *	peer.c		waiting that notices a dead peer: wait_sem, peer_alive
- *	check.c		what the demos got, checked: count_message,
- *			report_tally, report_mappings
- *	ipc-shm.h	what the files share: struct opts, the prototypes
+ *	demo		shm/handoff.c:handoff (the classic: shmget, shmat,
+ *			sem_init, fork, sem_wait, sem_post, waitpid,
+ *			IPC_RMID), its writer and reader in write_messages,
+ *			read_messages; --posix, --memfd in handoff_in_region;
+ *			--no-sem in write_unguarded, read_unguarded
+ *	mmap		shm/mmap.c:mmap_kinds (the classic: four mappings,
+ *			fork, a store into each, waitpid, pread), each kind
+ *			in map_shared_file, map_shared_anonymous,
+ *			map_private_file, map_private_anonymous
+ *	write		shm/segment.c:write_sysv; --posix: write_posix
+ *	read		shm/segment.c:read_sysv; --posix: read_posix
+ *	info		shm/segment.c:info_sysv; --posix: info_posix
+ *	rm		shm/segment.c:rm_sysv; --posix: rm_posix
+ *	bench		shm/bench.c:cmd_bench (bench_stream, bench_pingpong)
+ *	regions		shm/region.c: the memory a run makes for itself
+ *			(new_region, drop_region, seal_memfd, new_mmap_file)
+ *	lookups		shm/lookup.c: which segment a key or name means,
+ *			refusing someone else's default, owners' names
+ *	failures	shm/failed.c: why a call failed, in words
+ *	waiting		shm/peer.c: sem_wait that notices a dead peer
+ *	checks		shm/check.c: what the demos got, counted and checked
+ *	options		shm/ipc-shm.h:struct opts, set_option below
  *
  * See also: shmget(2), shmat(2), shmctl(2), shm_open(3), mmap(2),
  * memfd_create(2), sem_init(3), shm_overview(7), sysvipc(7), ipclab(7)
