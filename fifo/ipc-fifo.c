@@ -97,10 +97,8 @@ static const struct option_help option_help[] = {
 	{ 'L', "--latency", "bench: round trips instead of a stream" },
 	{ 'N', "--nonblock", "write: fail at once if no reader (ENXIO)" },
 	{ 'f', "-f, --follow", "read: serve writer after writer, never EOF" },
-	{ 'h', "-h, --help", "show help (for COMMAND if given) and exit" },
 	{ 'm', "-m, --mode MODE", "make, read, write: a new FIFO's mode (600)" },
 	{ 'n', "-n, --count N", "bench: messages or round trips" },
-	{ 'q', "-q, --quiet", "no narration on stderr" },
 	{ 's', "-s, --size SIZE", "bench: bytes per message (K, M suffix)" },
 	{ 0, NULL, NULL }
 };
@@ -109,19 +107,16 @@ static const struct option longopts[] = {
 	{ "count", required_argument, NULL, 'n' },
 	{ "cpu", required_argument, NULL, 'C' },
 	{ "follow", no_argument, NULL, 'f' },
-	{ "help", no_argument, NULL, 'h' },
 	{ "latency", no_argument, NULL, 'L' },
 	{ "mode", required_argument, NULL, 'm' },
 	{ "nonblock", no_argument, NULL, 'N' },
-	{ "quiet", no_argument, NULL, 'q' },
 	{ "size", required_argument, NULL, 's' },
-	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
 };
 
 static const struct program program = {
 	"A pipe with a name: unrelated processes meet at a path.",
-	"fhm:n:qs:", longopts, commands, option_help, set_option
+	"fm:n:s:", longopts, commands, option_help, set_option
 };
 
 int

@@ -125,9 +125,7 @@ static const struct option_help option_help[] = {
 	{ 'O', "--ofd", "use open file description locks (F_OFD_*)" },
 	{ 'S', "--shared", "lock, test: a read (shared) lock" },
 	{ 'W', "--nowait", "lock: fail at once (exit 1) if it is held" },
-	{ 'h', "-h, --help", "show help (for COMMAND if given) and exit" },
 	{ 'n', "-n, --count N", "demo: numbers (1000); bench: repetitions" },
-	{ 'q', "-q, --quiet", "no narration on stderr" },
 	{ 't', "-t, --timeout S", "deadlock: seconds to wait (1)" },
 	{ 0, NULL, NULL }
 };
@@ -136,24 +134,21 @@ static const struct option longopts[] = {
 	{ "count", required_argument, NULL, 'n' },
 	{ "cpu", required_argument, NULL, 'C' },
 	{ "flock", no_argument, NULL, 'F' },
-	{ "help", no_argument, NULL, 'h' },
 	{ "latency", no_argument, NULL, 'L' },
 	{ "len", required_argument, NULL, 'E' },
 	{ "no-lock", no_argument, NULL, 'N' },
 	{ "nowait", no_argument, NULL, 'W' },
 	{ "ofd", no_argument, NULL, 'O' },
-	{ "quiet", no_argument, NULL, 'q' },
 	{ "shared", no_argument, NULL, 'S' },
 	{ "start", required_argument, NULL, 'B' },
 	{ "timeout", required_argument, NULL, 't' },
-	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
 };
 
 static const struct program program = {
 	"File locks: fcntl record locks, OFD locks and flock(2), one "
 	"experiment at a time.",
-	"hn:qt:", longopts, commands, option_help, set_option
+	"n:t:", longopts, commands, option_help, set_option
 };
 
 int

@@ -17,8 +17,21 @@
 
 #include "ipclab.h"
 
-/* Options every command takes. */
+/* Options every command of every program takes; lib handles them. */
 #define COMMON_OPTIONS "hq"
+
+static const struct option common_longopts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const struct option_help common_help[] = {
+	{ 'h', "-h, --help", "show help (for COMMAND if given) and exit" },
+	{ 'q', "-q, --quiet", "no narration on stderr" },
+	{ 0, NULL, NULL }
+};
 
 void
 bad_option(int ch, char **argv)
@@ -64,17 +77,30 @@ print_item(FILE *f, const char *head, const char *text)
 	fputc('\n', f);
 }
 
+/*
+ * The program's options and the common ones, merged in the order of their
+ * letters (both tables are sorted so); only those C takes, unless C is NULL.
+ */
 static void
-print_option(FILE *f, const struct option_help *h)
+print_options(FILE *f, const struct program *p, const struct command *c)
 {
-	print_item(f, h->spec, h->text);
+	const struct option_help *h = p->options, *k = common_help, *next;
+
+	while (h->val != 0 || k->val != 0) {
+		if (k->val == 0 || (h->val != 0 && h->val < k->val))
+			next = h++;
+		else
+			next = k++;
+		if (c == NULL || strchr(c->opts, next->val) != NULL ||
+		    strchr(COMMON_OPTIONS, next->val) != NULL)
+			print_item(f, next->spec, next->text);
+	}
 }
 
 static void
 print_usage(FILE *f, const struct program *p)
 {
 	const struct command *c;
-	const struct option_help *h;
 	char head[128];
 
 	fprintf(f, "Usage: %s [OPTION...] COMMAND [ARG...]\n%s\n\nCommands:\n",
@@ -84,8 +110,7 @@ print_usage(FILE *f, const struct program *p)
 		print_item(f, head, c->summary);
 	}
 	fprintf(f, "\nOptions:\n");
-	for (h = p->options; h->val != 0; h++)
-		print_option(f, h);
+	print_options(f, p, NULL);
 	print_item(f, "--version", "print the version and exit");
 	fprintf(f, "\nOptions may stand anywhere; '--' ends them.\n"
 	    "'%s COMMAND --help' shows one command;\n"
@@ -96,14 +121,9 @@ print_usage(FILE *f, const struct program *p)
 static void
 print_command_help(const struct program *p, const struct command *c)
 {
-	const struct option_help *h;
-
 	printf("Usage: %s %s %s\n%s\n\nOptions:\n",
 	    program_invocation_short_name, c->name, c->args, c->summary);
-	for (h = p->options; h->val != 0; h++)
-		if (strchr(c->opts, h->val) != NULL ||
-		    strchr(COMMON_OPTIONS, h->val) != NULL)
-			print_option(stdout, h);
+	print_options(stdout, p, c);
 }
 
 /* Refuse an option the command does not take, by the name it was given. */
@@ -129,16 +149,28 @@ check_options(const struct program *p, const struct command *c,
 int
 run_program(const struct program *p, struct opts *o, int argc, char **argv)
 {
+	static struct option longopts[64];
 	const struct command *c;
 	char optstring[128], seen[64] = "";
 	int ch, help = 0, nargs = 0, rc;
+	size_t n = 0, i;
 
 	/* We word the errors ourselves: getopt would name argv[0] as typed. */
 	opterr = 0;
-	if ((size_t)snprintf(optstring, sizeof(optstring), "-:%s",
-	    p->shortopts) >= sizeof(optstring))
+	if ((size_t)snprintf(optstring, sizeof(optstring), "-:%s%s",
+	    COMMON_OPTIONS, p->shortopts) >= sizeof(optstring))
 		errx(1, "internal error: option string too long");
-	while ((ch = getopt_long(argc, argv, optstring, p->longopts,
+	/* The program's long options, then the common ones, then the end. */
+	while (p->longopts[n].name != NULL)
+		n++;
+	if (n + sizeof(common_longopts) / sizeof(common_longopts[0]) >
+	    sizeof(longopts) / sizeof(longopts[0]))
+		errx(1, "internal error: too many long options");
+	memcpy(longopts, p->longopts, n * sizeof(longopts[0]));
+	for (i = 0; i < sizeof(common_longopts) / sizeof(common_longopts[0]);
+	    i++)
+		longopts[n + i] = common_longopts[i];
+	while ((ch = getopt_long(argc, argv, optstring, longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 1:

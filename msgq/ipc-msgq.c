@@ -143,13 +143,11 @@ static const struct option_help option_help[] = {
 	{ 'X', "--posix", "POSIX message queues instead of System V" },
 	{ 'c', "-c, --count N", "recv: messages to receive (1); 0 for ever" },
 	{ 'f', "-f, --file PATH", "System V: the key is ftok(PATH, PROJ)" },
-	{ 'h', "-h, --help", "show help (for COMMAND if given) and exit" },
 	{ 'k', "-k, --key KEY", "System V: the queue's key (default: ftok)" },
 	{ 'l', "-l, --label", "recv: put the type or priority first" },
 	{ 'm', "-m, --mode MODE", "a new queue's permissions (600)" },
 	{ 'n', "-n N", "bench: messages to time" },
 	{ 'p', "-p, --priority PRIO", "POSIX send: the priority (0)" },
-	{ 'q', "-q, --quiet", "no narration on stderr" },
 	{ 's', "-s, --size SIZE", "recv: buffer (msgmax); bench: payload" },
 	{ 't', "-t, --type TYPE", "System V: send's type (1); recv's choice (0)" },
 	{ 0, NULL, NULL }
@@ -160,7 +158,6 @@ static const struct option longopts[] = {
 	{ "count", required_argument, NULL, 'c' },
 	{ "cpu", required_argument, NULL, 'C' },
 	{ "file", required_argument, NULL, 'f' },
-	{ "help", no_argument, NULL, 'h' },
 	{ "key", required_argument, NULL, 'k' },
 	{ "label", no_argument, NULL, 'l' },
 	{ "latency", no_argument, NULL, 'L' },
@@ -172,17 +169,15 @@ static const struct option longopts[] = {
 	{ "posix", no_argument, NULL, 'X' },
 	{ "priority", required_argument, NULL, 'p' },
 	{ "proj", required_argument, NULL, 'P' },
-	{ "quiet", no_argument, NULL, 'q' },
 	{ "size", required_argument, NULL, 's' },
 	{ "truncate", no_argument, NULL, 'T' },
 	{ "type", required_argument, NULL, 't' },
-	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
 };
 
 static const struct program program = {
 	"Message queues, System V and POSIX: the kernel keeps whole messages.",
-	"N:P:c:f:hk:lm:n:p:qs:t:", longopts, commands, option_help,
+	"N:P:c:f:k:lm:n:p:s:t:", longopts, commands, option_help,
 	set_option
 };
 

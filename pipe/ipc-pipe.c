@@ -113,10 +113,8 @@ static const struct option_help option_help[] = {
 	{ 'O', "--leave-open", "eof: the reader keeps its write end open" },
 	{ 'P', "--splice", "bench: vmsplice in and splice out, no copies" },
 	{ 'S', "--set BYTES", "capacity: ask F_SETPIPE_SZ for BYTES first" },
-	{ 'h', "-h, --help", "show help (for COMMAND if given) and exit" },
 	{ 'n', "-n, --count N", "atomic: records per writer (1000); bench: "
 	  "messages" },
-	{ 'q', "-q, --quiet", "no narration on stderr" },
 	{ 'r', "-r, --reverse", "demo: the parent writes, the child reads" },
 	{ 's', "-s, --size SIZE", "bytes per record or message (K, M suffix)" },
 	{ 't', "-t, --timeout S", "eof: seconds to wait for EOF (3)" },
@@ -127,24 +125,21 @@ static const struct option_help option_help[] = {
 static const struct option longopts[] = {
 	{ "count", required_argument, NULL, 'n' },
 	{ "cpu", required_argument, NULL, 'C' },
-	{ "help", no_argument, NULL, 'h' },
 	{ "ignore", no_argument, NULL, 'I' },
 	{ "latency", no_argument, NULL, 'L' },
 	{ "leave-open", no_argument, NULL, 'O' },
-	{ "quiet", no_argument, NULL, 'q' },
 	{ "reverse", no_argument, NULL, 'r' },
 	{ "set", required_argument, NULL, 'S' },
 	{ "size", required_argument, NULL, 's' },
 	{ "splice", no_argument, NULL, 'P' },
 	{ "timeout", required_argument, NULL, 't' },
-	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "writers", required_argument, NULL, 'w' },
 	{ NULL, 0, NULL, 0 }
 };
 
 static const struct program program = {
 	"A pipe between a parent and its child, one experiment at a time.",
-	"hn:qrs:t:w:", longopts, commands, option_help, set_option
+	"n:rs:t:w:", longopts, commands, option_help, set_option
 };
 
 int

@@ -136,12 +136,10 @@ static const struct option_help option_help[] = {
 	{ 'U', "--no-undo", "wait --sysv: no SEM_UNDO; the unit stays taken" },
 	{ 'V', "-V, --value VALUE", "create: the initial value (1)" },
 	{ 'f', "-f, --file PATH", "--sysv: the key is ftok(PATH, PROJ)" },
-	{ 'h', "-h, --help", "show help (for COMMAND if given) and exit" },
 	{ 'k', "-k, --key KEY", "--sysv: the set's key (ftok of your run "
 	  "directory)" },
 	{ 'm', "-m, --mode MODE", "create: permissions, octal (600)" },
 	{ 'n', "-n, --count N", "counter: increments per worker (1000)" },
-	{ 'q', "-q, --quiet", "no narration on stderr" },
 	{ 't', "-t, --timeout S", "wait: give up after S seconds; undo: the "
 	  "timed wait (0.5)" },
 	{ 'w', "-w, --workers W", "counter: worker processes (2)" },
@@ -151,7 +149,6 @@ static const struct option_help option_help[] = {
 static const struct option longopts[] = {
 	{ "count", required_argument, NULL, 'n' },
 	{ "file", required_argument, NULL, 'f' },
-	{ "help", no_argument, NULL, 'h' },
 	{ "key", required_argument, NULL, 'k' },
 	{ "mode", required_argument, NULL, 'm' },
 	{ "name", required_argument, NULL, 'N' },
@@ -159,12 +156,10 @@ static const struct option longopts[] = {
 	{ "no-lock", no_argument, NULL, 'L' },
 	{ "no-undo", no_argument, NULL, 'U' },
 	{ "proj", required_argument, NULL, 'P' },
-	{ "quiet", no_argument, NULL, 'q' },
 	{ "sysv", no_argument, NULL, 'S' },
 	{ "timeout", required_argument, NULL, 't' },
 	{ "try", no_argument, NULL, 'T' },
 	{ "value", required_argument, NULL, 'V' },
-	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "workers", required_argument, NULL, 'w' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -172,7 +167,7 @@ static const struct option longopts[] = {
 static const struct program program = {
 	"Semaphores: a shared counter, named and System V semaphores, "
 	"SEM_UNDO.",
-	"N:P:V:f:hk:m:n:qt:w:", longopts, commands, option_help, set_option
+	"N:P:V:f:k:m:n:t:w:", longopts, commands, option_help, set_option
 };
 
 int

@@ -133,12 +133,10 @@ static const struct option_help option_help[] = {
 	{ 'W', "--spin", "bench: spin on flags instead of semaphores" },
 	{ 'X', "--posix", "POSIX shm_open instead of System V" },
 	{ 'f', "-f, --file PATH", "System V: the key is ftok(PATH, PROJ)" },
-	{ 'h', "-h, --help", "show help (for COMMAND if given) and exit" },
 	{ 'k', "-k, --key KEY", "System V: the key (default: ftok of the "
 	  "run directory)" },
 	{ 'm', "-m, --mode MODE", "write: the mode of a new segment (600)" },
 	{ 'n', "-n, --count N", "demo: messages (5000); bench: messages" },
-	{ 'q', "-q, --quiet", "no narration on stderr" },
 	{ 's', "-s, --size SIZE", "write: size of a new segment (4096); "
 	  "bench: bytes per message" },
 	{ 0, NULL, NULL }
@@ -148,7 +146,6 @@ static const struct option longopts[] = {
 	{ "count", required_argument, NULL, 'n' },
 	{ "cpu", required_argument, NULL, 'C' },
 	{ "file", required_argument, NULL, 'f' },
-	{ "help", no_argument, NULL, 'h' },
 	{ "key", required_argument, NULL, 'k' },
 	{ "latency", no_argument, NULL, 'L' },
 	{ "memfd", no_argument, NULL, 'M' },
@@ -157,16 +154,14 @@ static const struct option longopts[] = {
 	{ "no-sem", no_argument, NULL, 'U' },
 	{ "posix", no_argument, NULL, 'X' },
 	{ "proj", required_argument, NULL, 'P' },
-	{ "quiet", no_argument, NULL, 'q' },
 	{ "size", required_argument, NULL, 's' },
 	{ "spin", no_argument, NULL, 'W' },
-	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
 };
 
 static const struct program program = {
 	"Shared memory: System V segments, POSIX objects, memfd and mmap.",
-	"N:P:f:hk:m:n:qs:", longopts, commands, option_help, set_option
+	"N:P:f:k:m:n:s:", longopts, commands, option_help, set_option
 };
 
 int

@@ -112,10 +112,8 @@ static const struct option_help option_help[] = {
 	  "round trip" },
 	{ 'R', "--run S", "supervise: stop after S seconds (default: at "
 	  "SIGINT/SIGTERM)" },
-	{ 'h', "-h, --help", "show help (for COMMAND if given) and exit" },
 	{ 'n', "-n, --count N", "demo: signals of each kind (3); bench: "
 	  "round trips" },
-	{ 'q', "-q, --quiet", "no narration on stderr" },
 	{ 't', "-t, --timeout S", "supervise: silence that means a worker "
 	  "hangs (3)" },
 	{ 'w', "-w, --workers W", "supervise: workers to start (3)" },
@@ -126,20 +124,17 @@ static const struct option longopts[] = {
 	{ "count", required_argument, NULL, 'n' },
 	{ "cpu", required_argument, NULL, 'C' },
 	{ "hang", required_argument, NULL, 'H' },
-	{ "help", no_argument, NULL, 'h' },
 	{ "interval", required_argument, NULL, 'I' },
 	{ "latency", no_argument, NULL, 'L' },
-	{ "quiet", no_argument, NULL, 'q' },
 	{ "run", required_argument, NULL, 'R' },
 	{ "timeout", required_argument, NULL, 't' },
-	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "workers", required_argument, NULL, 'w' },
 	{ NULL, 0, NULL, 0 }
 };
 
 static const struct program program = {
 	"Signals between processes: merging, queueing, a heartbeat supervisor.",
-	"hn:qt:w:", longopts, commands, option_help, set_option
+	"n:t:w:", longopts, commands, option_help, set_option
 };
 
 int
