@@ -41,7 +41,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 	    "one server, one client" };
 	const char *const *lines;
 	char path[PATH_MAX], leaf[64], buf[4096];
-	struct endpoint ep;
+	struct endpoint ep = { .type = SOCK_STREAM };
 	struct ucred uc;
 	socklen_t len = sizeof(uc);
 	struct stat st;
@@ -56,8 +56,6 @@ cmd_demo(struct opts *o, int argc, char **argv)
 	narrate_role("server");
 	/* The address: AF_UNIX and the path in sun_path, if it fits. */
 	snprintf(leaf, sizeof(leaf), "socket-demo-%ld", (long)getpid());
-	memset(&ep, 0, sizeof(ep));
-	ep.type = SOCK_STREAM;
 	unix_path(&ep, rundir_path(path, sizeof(path), leaf), 0);
 	if ((lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
 		err(1, "socket");

@@ -67,6 +67,10 @@ int	serve_dgram(const struct opts *o, int fd);
 void	connect_dgram(int fd, const struct endpoint *ep, int argc,
 	    char **argv);
 
+/* received.c: a received descriptor, named and read. */
+void	describe_received(int fd, int sender_fd);
+long long copy_out(int fd);
+
 /* address.c: endpoints, socket files, and failures explained. */
 void	endpoint(struct endpoint *ep, const struct opts *o, const char *path,
 	    const char *leaf, int passive);

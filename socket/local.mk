@@ -11,4 +11,5 @@ bin_PROGRAMS += %D%/ipc-socket
 	%D%/dgram.c \
 	%D%/pair.c \
 	%D%/passfd.c \
+	%D%/received.c \
 	%D%/server.c

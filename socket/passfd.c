@@ -29,10 +29,8 @@
 #include "ipclab.h"
 #include "ipc-socket.h"
 
-static void		send_fd(int sock, int filefd);
-static int		recv_fd(int sock, int *theirs);
-static void		describe_received(int fd, int sender_fd);
-static long long	copy_out(int fd);
+static void	send_fd(int sock, int filefd);
+static int	recv_fd(int sock, int *theirs);
 
 /*
  * passfd: the child opens FILE and passes the open descriptor over a
@@ -131,8 +129,6 @@ send_fd(int sock, int filefd)
 	    number, filefd);
 }
 
-static int	first_fd(struct msghdr *msg);
-
 /*
  * Receive one descriptor from SOCK, reading until one comes (a sender
  * may send ordinary data first).  MSG_CMSG_CLOEXEC: the new descriptor is
@@ -146,10 +142,12 @@ recv_fd(int sock, int *theirs)
 		struct cmsghdr	align;
 		char		space[CMSG_SPACE(8 * sizeof(int))];
 	} control;
+	struct cmsghdr *cm;
 	struct msghdr msg;
 	struct iovec iov;
 	char data[256];
-	int fd = -1;
+	int fds[8], fd = -1;
+	size_t i, nfds;
 	ssize_t n;
 
 	*theirs = -1;
@@ -163,9 +161,8 @@ recv_fd(int sock, int *theirs)
 		msg.msg_controllen = sizeof(control.space);
 		stop_if_signalled();
 		if ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) == -1) {
-			if (errno == EINTR)
-				continue;
-			err(1, "recvmsg");
+			retry_if_eintr("recvmsg");
+			continue;
 		}
 		if (n == 0)
 			return -1;
@@ -181,96 +178,29 @@ recv_fd(int sock, int *theirs)
 			warnx("recvmsg: MSG_CTRUNC: more control data came than "
 			    "we had room for; the descriptors that did not "
 			    "fit were closed");
-		fd = first_fd(&msg);
-	}
-	return fd;
-}
-
-/* The first descriptor SCM_RIGHTS brought in MSG, or -1; we close extras. */
-static int
-first_fd(struct msghdr *msg)
-{
-	struct cmsghdr *cm;
-	int fds[8], fd = -1;
-	size_t i, nfds;
-
-	for (cm = CMSG_FIRSTHDR(msg); cm != NULL; cm = CMSG_NXTHDR(msg, cm)) {
-		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-			continue;
-		nfds = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		if (nfds > 8)
-			nfds = 8;
-		memcpy(fds, CMSG_DATA(cm), nfds * sizeof(int));
-		for (i = 0; i < nfds; i++) {
-			if (fd == -1) {
-				fd = fds[i];
+		for (cm = CMSG_FIRSTHDR(&msg); cm != NULL;
+		    cm = CMSG_NXTHDR(&msg, cm)) {
+			if (cm->cmsg_level != SOL_SOCKET ||
+			    cm->cmsg_type != SCM_RIGHTS)
 				continue;
+			nfds = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+			if (nfds > 8)
+				nfds = 8;
+			memcpy(fds, CMSG_DATA(cm), nfds * sizeof(int));
+			if (fd == -1 && nfds > 0)
+				fd = fds[0];
+			/* We asked for one: close any extra, or it leaks. */
+			for (i = 0; i < nfds; i++) {
+				if (fds[i] == fd)
+					continue;
+				say("an extra descriptor, fd %d: closing it",
+				    fds[i]);
+				if (close(fds[i]) == -1)
+					err(1, "close");
 			}
-			say("an extra descriptor, fd %d: closing it", fds[i]);
-			if (close(fds[i]) == -1)
-				err(1, "close");
 		}
 	}
 	return fd;
-}
-
-/*
- * What the receiver can tell about a descriptor it never opened: the
- * file it leads to (fstat, /proc/self/fd), and its number here.
- */
-static void
-describe_received(int fd, int sender_fd)
-{
-	char link[64], target[PATH_MAX];
-	struct stat st;
-	ssize_t n;
-
-	if (fstat(fd, &st) == -1)
-		err(1, "fstat received fd %d", fd);
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	if ((n = readlink(link, target, sizeof(target) - 1)) == -1)
-		snprintf(target, sizeof(target), "(unknown)");
-	else
-		target[n] = '\0';
-	if (sender_fd == fd)
-		say("got fd %d, and the sender's was fd %d too, by chance: each "
-		    "process has its own table, and the kernel put the open file "
-		    "at our lowest free slot", fd, sender_fd);
-	else if (sender_fd >= 0)
-		say("got fd %d; the sender's was fd %d: a descriptor is an "
-		    "index into each process's own table, and the kernel put "
-		    "the same open file at our lowest free slot", fd, sender_fd);
-	else
-		say("got fd %d, the lowest free slot in our own descriptor "
-		    "table; the sender's number means nothing here", fd);
-	say("fd %d -> %s (inode %lu, %s): a file this process never opened",
-	    fd, target, (unsigned long)st.st_ino, file_kind(st.st_mode)[0] ==
-	    'n' ? "a socket or other" : file_kind(st.st_mode));
-}
-
-/* Copy everything readable through FD to standard output. */
-static long long
-copy_out(int fd)
-{
-	static char buf[65536];
-	long long total = 0;
-	ssize_t n;
-
-	for (;;) {
-		stop_if_signalled();
-		n = read(fd, buf, sizeof(buf));
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			err(1, "read the received descriptor");
-		}
-		if (n == 0)
-			break;
-		if (write_all(STDOUT_FILENO, buf, (size_t)n) == -1)
-			err(1, "write error on standard output");
-		total += n;
-	}
-	return total;
 }
 
 /*
