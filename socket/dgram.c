@@ -213,7 +213,8 @@ send_datagram(int fd, const struct endpoint *ep, const char *line,
 static void
 print_reply(int fd, const struct endpoint *ep)
 {
-	static char buf[256 * 1024];
+	/* One byte more than a reply may have: room for its newline. */
+	static char buf[256 * 1024 + 1];
 	struct pollfd pfd;
 	ssize_t n;
 	int r;
@@ -228,12 +229,12 @@ print_reply(int fd, const struct endpoint *ep)
 	if (r == 0)
 		errx(1, "%s: no reply within %d seconds", ep->name,
 		    REPLY_TIMEOUT_MS / 1000);
-	while ((n = recv(fd, buf, sizeof(buf), MSG_TRUNC)) == -1 &&
+	while ((n = recv(fd, buf, sizeof(buf) - 1, MSG_TRUNC)) == -1 &&
 	    errno == EINTR)
 		stop_if_signalled();
 	if (n == -1)
 		err(1, "recv %s", ep->name);
-	if ((size_t)n > sizeof(buf))
+	if ((size_t)n > sizeof(buf) - 1)
 		errx(1, "a reply of %zd bytes did not fit our buffer", n);
 	say("recv(%d) -> %zd bytes: one whole datagram", fd, n);
 	buf[n] = '\n';
