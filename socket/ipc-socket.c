@@ -29,8 +29,8 @@
  * Where to read:
  *	demo		demo.c: cmd_demo, the classic server and client
  *			(demo_client) in one run
- *	serve		server.c: server_socket (socket, bind, listen), cmd_serve,
- *			serve_stream (the accept loop and the echo);
+ *	serve		server.c: server_socket (socket, bind, listen),
+ *			cmd_serve, serve_stream (the accept loop, the echo);
  *			--dgram: dgram.c: serve_dgram
  *	connect		client.c: client_socket (socket, connect), cmd_connect,
  *			connect_stream; --dgram: dgram.c: connect_dgram

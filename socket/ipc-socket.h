@@ -21,7 +21,7 @@ struct opts {
 	size_t		 size;		/* bench; 0: not given, the default */
 	long long	 count;		/* bench; 0: not given, the default */
 	int		 latency;	/* bench: ping-pong */
-	int		 cpu[2];	/* bench: sender, receiver; -1: not given */
+	int		 cpu[2];	/* bench: two CPUs; -1: not given */
 };
 
 /* Room in sun_path, with the NUL a path needs at its end. */
@@ -33,7 +33,7 @@ struct opts {
  */
 struct endpoint {
 	int			 family;	/* AF_UNIX, AF_INET, AF_INET6 */
-	int			 type;		/* SOCK_STREAM, SOCK_DGRAM ... */
+	int			 type;		/* SOCK_STREAM, SOCK_DGRAM... */
 	struct sockaddr_storage	 addr;
 	socklen_t		 len;
 	char			 path[SUN_PATH_SIZE];	/* "" unless a file */

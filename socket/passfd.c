@@ -175,9 +175,9 @@ recv_fd(int sock, int *theirs)
 			*theirs = (int)strtol(data, NULL, 10);
 		/* Too little room: the kernel closed what did not fit. */
 		if (msg.msg_flags & MSG_CTRUNC)
-			warnx("recvmsg: MSG_CTRUNC: more control data came than "
-			    "we had room for; the descriptors that did not "
-			    "fit were closed");
+			warnx("recvmsg: MSG_CTRUNC: more control data came "
+			    "than we had room for; the descriptors that did "
+			    "not fit were closed");
 		for (cm = CMSG_FIRSTHDR(&msg); cm != NULL;
 		    cm = CMSG_NXTHDR(&msg, cm)) {
 			if (cm->cmsg_level != SOL_SOCKET ||
