@@ -1,0 +1,371 @@
+/*
+ * address.c - where a socket lives, and what can go wrong there.
+ *
+ * Plumbing the lessons call but need not show: turning PATH, --abstract
+ * NAME or --tcp HOST:PORT into a socket address; the socket file a server
+ * made (stale ones probed and replaced, files that are not sockets
+ * refused, ours removed at exit only while still ours, a removed one
+ * noticed); and what a failed bind() or connect() means.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <arpa/inet.h>
+#include <err.h>
+#include <errno.h>
+#include <limits.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipclab.h"
+#include "ipc-socket.h"
+
+/* A Unix socket address for PATH, refused (usage) when it cannot fit. */
+void
+unix_path(struct endpoint *ep, const char *path, int from_user)
+{
+	struct sockaddr_un *sun = (struct sockaddr_un *)&ep->addr;
+	size_t len = strlen(path);
+
+	if (len == 0)
+		usage_error("the socket PATH is empty");
+	/* sun_path is a fixed array: the path and its NUL must fit in it. */
+	if (len >= SUN_PATH_SIZE) {
+		if (from_user)
+			usage_error("%s: the path is %zu bytes; a Unix socket "
+			    "address holds at most %zu (sun_path is %zu bytes, "
+			    "NUL included)", path, len, SUN_PATH_SIZE - 1,
+			    SUN_PATH_SIZE);
+		errx(1, "%s: the path is %zu bytes; a Unix socket address "
+		    "holds at most %zu: set XDG_RUNTIME_DIR to a shorter "
+		    "directory, or name a PATH", path, len, SUN_PATH_SIZE - 1);
+	}
+	ep->family = AF_UNIX;
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	memcpy(sun->sun_path, path, len + 1);
+	ep->len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + 1);
+	memcpy(ep->path, path, len + 1);
+	snprintf(ep->name, sizeof(ep->name), "%s", path);
+}
+
+/*
+ * An abstract address: sun_path starts with a NUL byte and the name
+ * follows; its length, not a NUL, says where it ends.  No file is made.
+ */
+static void
+unix_abstract(struct endpoint *ep, const char *name)
+{
+	struct sockaddr_un *sun = (struct sockaddr_un *)&ep->addr;
+	size_t len = strlen(name);
+
+	if (len == 0)
+		usage_error("--abstract: the NAME is empty");
+	if (len > SUN_PATH_SIZE - 1)
+		usage_error("--abstract: '%s' is %zu bytes; an abstract name "
+		    "holds at most %zu", name, len, SUN_PATH_SIZE - 1);
+	ep->family = AF_UNIX;
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	memcpy(sun->sun_path + 1, name, len);
+	ep->len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len);
+	ep->path[0] = '\0';
+	snprintf(ep->name, sizeof(ep->name), "@%s", name);
+}
+
+/* ep->name from the address itself: "127.0.0.1:5000", "[::1]:5000". */
+void
+inet_name(struct endpoint *ep)
+{
+	char host[INET6_ADDRSTRLEN];
+	const void *a;
+	int port;
+
+	if (ep->family == AF_INET) {
+		a = &((struct sockaddr_in *)&ep->addr)->sin_addr;
+		port = ntohs(((struct sockaddr_in *)&ep->addr)->sin_port);
+	} else {
+		a = &((struct sockaddr_in6 *)&ep->addr)->sin6_addr;
+		port = ntohs(((struct sockaddr_in6 *)&ep->addr)->sin6_port);
+	}
+	if (inet_ntop(ep->family, a, host, sizeof(host)) == NULL)
+		err(1, "inet_ntop");
+	snprintf(ep->name, sizeof(ep->name), ep->family == AF_INET6 ?
+	    "[%s]:%d" : "%s:%d", host, port);
+}
+
+/*
+ * HOST:PORT for --tcp ("[::1]:PORT" for IPv6).  A malformed one is a
+ * usage error, and so is port 0 where no server can pick the port.
+ */
+static void
+tcp_address(struct endpoint *ep, const char *arg, int passive)
+{
+	const char *colon = strrchr(arg, ':');
+	struct addrinfo hints, *res;
+	char host[256];
+	size_t hlen;
+	long long port;
+	int r;
+
+	if (colon == NULL || colon == arg || colon[1] == '\0')
+		usage_error("--tcp: '%s' is not HOST:PORT", arg);
+	hlen = (size_t)(colon - arg);
+	if (arg[0] == '[' && hlen >= 2 && arg[hlen - 1] == ']') {
+		arg++;
+		hlen -= 2;
+	} else if (memchr(arg, ':', hlen) != NULL)
+		usage_error("--tcp: '%s': write an IPv6 HOST in brackets, as "
+		    "[::1]:PORT", arg);
+	if (hlen == 0 || hlen >= sizeof(host))
+		usage_error("--tcp: '%s' is not HOST:PORT", arg);
+	memcpy(host, arg, hlen);
+	host[hlen] = '\0';
+	port = parse_count("--tcp PORT", colon + 1, passive ? 0 : 1, 65535);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	if ((r = getaddrinfo(host, NULL, &hints, &res)) != 0)
+		usage_error("--tcp: host '%s': %s", host, gai_strerror(r));
+	memcpy(&ep->addr, res->ai_addr, res->ai_addrlen);
+	ep->len = res->ai_addrlen;
+	ep->family = res->ai_family;
+	freeaddrinfo(res);
+	if (ep->family == AF_INET)
+		((struct sockaddr_in *)&ep->addr)->sin_port =
+		    htons((uint16_t)port);
+	else
+		((struct sockaddr_in6 *)&ep->addr)->sin6_port =
+		    htons((uint16_t)port);
+	ep->path[0] = '\0';
+	inet_name(ep);
+}
+
+/*
+ * Which socket COMMAND uses: PATH (when given), --abstract NAME, --tcp
+ * HOST:PORT, or the default path LEAF in the private run directory.
+ */
+void
+endpoint(struct endpoint *ep, const struct opts *o, const char *path,
+    const char *leaf, int passive)
+{
+	char buf[PATH_MAX];
+
+	memset(ep, 0, sizeof(*ep));
+	ep->type = o->dgram ? SOCK_DGRAM : SOCK_STREAM;
+	if ((o->abstract != NULL) + (o->tcp != NULL) + (path != NULL) > 1)
+		usage_error("name one socket: a PATH, --abstract NAME or --tcp "
+		    "HOST:PORT");
+	if (o->tcp != NULL && o->dgram)
+		usage_error("--tcp is a stream; --dgram is for Unix sockets");
+	if (o->tcp != NULL)
+		tcp_address(ep, o->tcp, passive);
+	else if (o->abstract != NULL)
+		unix_abstract(ep, o->abstract);
+	else if (path != NULL)
+		unix_path(ep, path, 1);
+	else
+		unix_path(ep, rundir_path(buf, sizeof(buf), leaf), 0);
+}
+
+/* What kind of file MODE is, for a refusal a student can act on. */
+const char *
+file_kind(mode_t mode)
+{
+	if (S_ISREG(mode))
+		return "a regular file";
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISLNK(mode))
+		return "a symbolic link";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	return "not a socket";
+}
+
+/*
+ * Before bind(): make room at a socket PATH, or refuse.  A file that is
+ * not a socket is never touched.  A socket file may be stale (its server
+ * died without removing it): connect() then says ECONNREFUSED, and we
+ * remove it.  If connect() works, a server lives there: we leave it be.
+ */
+void
+clear_stale(const struct endpoint *ep)
+{
+	struct stat st;
+	int fd, r;
+
+	if (lstat(ep->path, &st) == -1) {
+		if (errno == ENOENT)
+			return;
+		err(1, "%s", ep->path);
+	}
+	if (!S_ISSOCK(st.st_mode))
+		errx(1, "%s is %s, not a socket; refusing to touch it",
+		    ep->path, file_kind(st.st_mode));
+	if ((fd = socket(AF_UNIX, ep->type | SOCK_CLOEXEC, 0)) == -1)
+		err(1, "socket");
+	r = connect(fd, (const struct sockaddr *)&ep->addr, ep->len);
+	if (r == 0 || errno == EPROTOTYPE || errno == EAGAIN)
+		errx(1, "%s: a server is listening there (%s); refusing to "
+		    "replace a live socket", ep->path, r == 0 ?
+		    "connect() succeeded" : errno == EAGAIN ? "its backlog is "
+		    "full" : "it is a socket of another type");
+	if (errno != ECONNREFUSED)
+		err(1, "connect %s (to see whether a server is there)",
+		    ep->path);
+	if (close(fd) == -1)
+		err(1, "close");
+	say("connect(\"%s\") -> ECONNREFUSED: a stale socket file, nobody "
+	    "listens; removing it", ep->path);
+	if (unlink(ep->path) == -1 && errno != ENOENT)
+		err(1, "unlink %s", ep->path);
+}
+
+/* bind() failed: say why, where a student would not guess it. */
+void
+bind_failed(const struct endpoint *ep)
+{
+	if (errno == EADDRINUSE && ep->path[0] != '\0')
+		errx(1, "bind %s: %s: another process made it just now",
+		    ep->name, strerror(errno));
+	if (errno == EADDRINUSE)
+		errx(1, "bind %s: %s: another server has it", ep->name,
+		    strerror(errno));
+	err(1, "bind %s", ep->name);
+}
+
+/* connect() failed: say what it means and what to do. */
+void
+connect_failed(const struct endpoint *ep)
+{
+	if (errno == EINTR) {
+		stop_if_signalled();
+		errx(1, "connect %s: interrupted", ep->name);
+	}
+	if (errno == ENOENT)
+		errx(1, "connect %s: no such socket; start 'ipc-socket serve' "
+		    "first", ep->name);
+	if (errno == ECONNREFUSED)
+		errx(1, "connect %s: %s: nobody is listening there%s",
+		    ep->name, strerror(errno), ep->path[0] != '\0' ?
+		    " (a stale socket file: its server is gone)" : "");
+	if (errno == EPROTOTYPE)
+		errx(1, "connect %s: %s: the server there is not a %s socket",
+		    ep->name, strerror(errno), ep->type == SOCK_DGRAM ?
+		    "datagram" : "stream");
+	err(1, "connect %s", ep->name);
+}
+
+/* The socket file we made, removed when we end (and only if still ours). */
+static struct {
+	char	path[SUN_PATH_SIZE];
+	dev_t	dev;
+	ino_t	ino;
+} ours;
+
+static void
+remove_our_socket(void *arg)
+{
+	struct stat st;
+
+	(void)arg;
+	/* Someone may have replaced it since: then it is not ours to remove. */
+	if (lstat(ours.path, &st) == -1 || !S_ISSOCK(st.st_mode) ||
+	    st.st_dev != ours.dev || st.st_ino != ours.ino)
+		return;
+	if (unlink(ours.path) == 0)
+		say("unlink(\"%s\"): the socket file goes with its server",
+		    ours.path);
+}
+
+/* bind() just made the socket file PATH, which lstat() said is ST. */
+void
+remove_at_exit(const char *path, const struct stat *st)
+{
+	snprintf(ours.path, sizeof(ours.path), "%s", path);
+	ours.dev = st->st_dev;
+	ours.ino = st->st_ino;
+	at_exit_call(remove_our_socket, NULL);
+}
+
+/* The socket file this process bound, or NULL. */
+const char *
+our_socket_file(void)
+{
+	return ours.path[0] != '\0' ? ours.path : NULL;
+}
+
+/*
+ * Is our socket file gone?  A client finds a server by its file: once
+ * someone removes it (rm(1), or the run directory going at logout), or
+ * puts another in its place, no new client can reach us, and a server
+ * waiting for one would wait for ever.  Servers on a path look once a
+ * second while they wait.
+ */
+int
+socket_file_gone(void)
+{
+	struct stat st;
+
+	if (ours.path[0] == '\0')
+		return 0;
+	return lstat(ours.path, &st) == -1 || st.st_dev != ours.dev ||
+	    st.st_ino != ours.ino;
+}
+
+/*
+ * Wait until FD is readable: at once for a socket with no file, else in
+ * slices of a second, ending the program ("PATH was removed" and GONE)
+ * if our socket file goes meanwhile.
+ */
+void
+wait_for_peer(int fd, const char *gone)
+{
+	struct pollfd pfd;
+	int r;
+
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	for (;;) {
+		stop_if_signalled();
+		if (ours.path[0] == '\0')
+			return;
+		if ((r = poll(&pfd, 1, 1000)) == -1 && errno != EINTR)
+			err(1, "poll");
+		if (r == 0 && socket_file_gone())
+			errx(1, "%s was removed%s", ours.path, gone);
+		if (r > 0)
+			return;
+	}
+}
+
+/*
+ * accept(2) one connection, waiting as long as it takes, but not for
+ * ever on a socket file that someone removed.
+ */
+int
+accept_retry(int lfd)
+{
+	int fd;
+
+	for (;;) {
+		wait_for_peer(lfd, " while we waited for a client (rm(1)?); "
+		    "nobody can connect to it any more");
+		fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd != -1 || (errno != EINTR && errno != ECONNABORTED))
+			return fd;
+	}
+}

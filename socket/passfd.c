@@ -1,0 +1,281 @@
+/*
+ * passfd.c - SCM_RIGHTS: an open file passed from one process to another.
+ *
+ * The classic it mirrors is the descriptor passing of cmsg(3), TLPI's
+ * scm_rights_send.c and scm_rights_recv.c, and UNP's write_fd/read_fd:
+ * sendmsg(2) with a control message of type SCM_RIGHTS holding the
+ * descriptor, recvmsg(2) on the other side, where the kernel installs
+ * the same open file at a free slot of the receiver's own table.
+ * passfd does it over a socketpair in one run; recvfd and sendfd do it
+ * between two programs that meet at a socket path.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipclab.h"
+#include "ipc-socket.h"
+
+static void	send_fd(int sock, int filefd);
+static int	recv_fd(int sock, int *theirs);
+
+/*
+ * passfd: the child opens FILE and passes the open descriptor over a
+ * socketpair; the parent, which never opened FILE, reads it and prints it.
+ */
+int
+cmd_passfd(struct opts *o, int argc, char **argv)
+{
+	const char *file;
+	int sv[2], fd, status, theirs;
+	long long bytes;
+	pid_t pid;
+
+	(void)o;
+	if (argc != 1)
+		usage_error("passfd takes one FILE");
+	file = argv[0];
+	narrate_role("receiver");
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
+		err(1, "socketpair");
+	say("socketpair(AF_UNIX, SOCK_STREAM) -> %d, %d", sv[0], sv[1]);
+	if ((pid = fork()) == -1)
+		err(1, "fork");
+	if (pid == 0) {
+		narrate_role("sender");
+		if (close(sv[0]) == -1)
+			err(1, "close");
+		/* Opened after fork(): the parent has no copy of it. */
+		if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
+			err(1, "open %s", file);
+		say("open(\"%s\", O_RDONLY) -> fd %d", file, fd);
+		send_fd(sv[1], fd);
+		if (close(fd) == -1)
+			err(1, "close");
+		say("close(%d): our copy is gone; the one in flight lives on",
+		    fd);
+		_exit(0);
+	}
+	at_exit_stop_child(pid);
+	say("fork() -> sender %ld; it opens %s, we do not", (long)pid, file);
+	if (close(sv[1]) == -1)
+		err(1, "close");
+	/* Wait for the sender first, so we can name its descriptor. */
+	while (waitpid(pid, &status, 0) == -1)
+		retry_if_eintr("waitpid %ld", (long)pid);
+	require_success(child_reaped(pid, "sender", status), "sender");
+	if ((fd = recv_fd(sv[0], &theirs)) == -1)
+		errx(1, "the sender sent no descriptor");
+	describe_received(fd, theirs);
+	say("the sender has exited and closed its copy, yet the file is "
+	    "still open: the descriptor we got keeps it so");
+	bytes = copy_out(fd);
+	say("read(%d) -> 0: end of file after %lld bytes, read through a "
+	    "descriptor we never opened", fd, bytes);
+	if (close(fd) == -1 || close(sv[0]) == -1)
+		err(1, "close");
+	return 0;
+}
+
+/*
+ * Send open descriptor FILEFD over the Unix socket SOCK: a few bytes of
+ * ordinary data (ancillary data never travels alone on a stream socket;
+ * ours say which number the descriptor had here) and an SCM_RIGHTS
+ * control message holding the descriptor itself.
+ */
+static void
+send_fd(int sock, int filefd)
+{
+	union {
+		struct cmsghdr	align;
+		char		space[CMSG_SPACE(sizeof(int))];
+	} control;
+	struct cmsghdr *cm;
+	struct msghdr msg;
+	struct iovec iov;
+	char number[16];
+
+	snprintf(number, sizeof(number), "%d", filefd);
+	memset(&msg, 0, sizeof(msg));
+	memset(&control, 0, sizeof(control));
+	iov.iov_base = number;
+	iov.iov_len = strlen(number);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = control.space;
+	msg.msg_controllen = sizeof(control.space);
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &filefd, sizeof(int));
+	while (sendmsg(sock, &msg, MSG_NOSIGNAL) == -1)
+		retry_if_eintr("sendmsg SCM_RIGHTS");
+	say("sendmsg(%d, \"%s\" + SCM_RIGHTS [fd %d]): the kernel takes a "
+	    "reference to our open file and queues it for the receiver", sock,
+	    number, filefd);
+}
+
+/*
+ * Receive one descriptor from SOCK, reading until one comes (a sender
+ * may send ordinary data first).  MSG_CMSG_CLOEXEC: the new descriptor is
+ * close-on-exec at once.  Returns -1 at end of file with none.  *THEIRS
+ * is the number the sender says the descriptor had there, or -1.
+ */
+static int
+recv_fd(int sock, int *theirs)
+{
+	union {
+		struct cmsghdr	align;
+		char		space[CMSG_SPACE(8 * sizeof(int))];
+	} control;
+	struct cmsghdr *cm;
+	struct msghdr msg;
+	struct iovec iov;
+	char data[256];
+	int fds[8], fd = -1;
+	size_t i, nfds;
+	ssize_t n;
+
+	*theirs = -1;
+	while (fd == -1) {
+		memset(&msg, 0, sizeof(msg));
+		iov.iov_base = data;
+		iov.iov_len = sizeof(data) - 1;
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = control.space;
+		msg.msg_controllen = sizeof(control.space);
+		stop_if_signalled();
+		if ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) == -1) {
+			retry_if_eintr("recvmsg");
+			continue;
+		}
+		if (n == 0)
+			return -1;
+		say("recvmsg(%d) -> %zd byte%s of data, %zu bytes of control "
+		    "data", sock, n, n == 1 ? "" : "s",
+		    (size_t)msg.msg_controllen);
+		/* Our sendfd sends the number it had; others send anything. */
+		data[n] = '\0';
+		if (n < 8 && strspn(data, "0123456789") == (size_t)n)
+			*theirs = (int)strtol(data, NULL, 10);
+		/* Too little room: the kernel closed what did not fit. */
+		if (msg.msg_flags & MSG_CTRUNC)
+			warnx("recvmsg: MSG_CTRUNC: more control data came "
+			    "than we had room for; the descriptors that did "
+			    "not fit were closed");
+		for (cm = CMSG_FIRSTHDR(&msg); cm != NULL;
+		    cm = CMSG_NXTHDR(&msg, cm)) {
+			if (cm->cmsg_level != SOL_SOCKET ||
+			    cm->cmsg_type != SCM_RIGHTS)
+				continue;
+			nfds = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+			if (nfds > 8)
+				nfds = 8;
+			memcpy(fds, CMSG_DATA(cm), nfds * sizeof(int));
+			if (fd == -1 && nfds > 0)
+				fd = fds[0];
+			/* We asked for one: close any extra, or it leaks. */
+			for (i = 0; i < nfds; i++) {
+				if (fds[i] == fd)
+					continue;
+				say("an extra descriptor, fd %d: closing it",
+				    fds[i]);
+				if (close(fds[i]) == -1)
+					err(1, "close");
+			}
+		}
+	}
+	return fd;
+}
+
+/*
+ * recvfd: listen at PATH, accept one sender, receive one descriptor,
+ * print what it reads through it.  Any SCM_RIGHTS sender will do.
+ */
+int
+cmd_recvfd(struct opts *o, int argc, char **argv)
+{
+	struct endpoint ep;
+	long long bytes;
+	char who[128];
+	int lfd, cfd, fd, theirs;
+
+	if (argc > 1)
+		usage_error("recvfd takes at most one PATH");
+	if (o->dgram || o->tcp != NULL)
+		usage_error("recvfd: descriptors travel over Unix stream "
+		    "sockets only");
+	endpoint(&ep, o, argc == 1 ? argv[0] : NULL, "socket-fd", 1);
+	narrate_role("receiver");
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		err(1, "signal SIGPIPE");
+	lfd = server_socket(&ep);
+	printf("listening on %s\n", ep.name);
+	if (fflush(stdout) == EOF)
+		err(1, "write error on standard output");
+	say("accept(%d): waiting for a sender...", lfd);
+	if ((cfd = accept_retry(lfd)) == -1)
+		err(1, "accept %s", ep.name);
+	describe_peer(cfd, AF_UNIX, NULL, who, sizeof(who));
+	say("accept() -> fd %d: a sender, %s", cfd, who);
+	/* One sender only: the name can go now. */
+	if (close(lfd) == -1)
+		err(1, "close");
+	cleanup_run();
+	if ((fd = recv_fd(cfd, &theirs)) == -1)
+		errx(1, "the sender closed the connection without sending a "
+		    "descriptor");
+	describe_received(fd, theirs);
+	if (close(cfd) == -1)
+		err(1, "close");
+	bytes = copy_out(fd);
+	say("read(%d) -> 0: end of file after %lld bytes", fd, bytes);
+	if (close(fd) == -1)
+		err(1, "close");
+	return 0;
+}
+
+/* sendfd: open FILE, connect to PATH, send the open descriptor. */
+int
+cmd_sendfd(struct opts *o, int argc, char **argv)
+{
+	const char *path = NULL, *file;
+	struct endpoint ep;
+	int sock, fd;
+
+	if (argc < 1 || argc > 2)
+		usage_error("sendfd takes [PATH] FILE");
+	if (o->dgram || o->tcp != NULL)
+		usage_error("sendfd: descriptors travel over Unix stream "
+		    "sockets only");
+	if (argc == 2)
+		path = argv[0];
+	file = argv[argc - 1];
+	endpoint(&ep, o, path, "socket-fd", 0);
+	narrate_role("sender");
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
+		err(1, "open %s", file);
+	say("open(\"%s\", O_RDONLY) -> fd %d", file, fd);
+	sock = client_socket(&ep);
+	send_fd(sock, fd);
+	if (close(fd) == -1 || close(sock) == -1)
+		err(1, "close");
+	say("close: we have exited our side; the descriptor waits in the "
+	    "receiver's queue, held by the kernel");
+	return 0;
+}
