@@ -115,9 +115,7 @@ static const struct option_help option_help[] = {
 	{ 'L', "--latency", "bench: round trips instead of a stream" },
 	{ 'O', "--once", "serve: one client (or datagram), then exit" },
 	{ 'T', "--tcp HOST:PORT", "TCP instead (serve: port 0 picks one)" },
-	{ 'h', "-h, --help", "show help (for COMMAND if given) and exit" },
 	{ 'n', "-n, --count N", "bench: messages or round trips" },
-	{ 'q', "-q, --quiet", "no narration on stderr" },
 	{ 's', "-s, --size SIZE", "bench: bytes per message (K, M suffix)" },
 	{ 0, NULL, NULL }
 };
@@ -127,19 +125,16 @@ static const struct option longopts[] = {
 	{ "count", required_argument, NULL, 'n' },
 	{ "cpu", required_argument, NULL, 'C' },
 	{ "dgram", no_argument, NULL, 'D' },
-	{ "help", no_argument, NULL, 'h' },
 	{ "latency", no_argument, NULL, 'L' },
 	{ "once", no_argument, NULL, 'O' },
-	{ "quiet", no_argument, NULL, 'q' },
 	{ "size", required_argument, NULL, 's' },
 	{ "tcp", required_argument, NULL, 'T' },
-	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
 };
 
 static const struct program program = {
 	"Sockets: servers, clients, and passing files and credentials.",
-	"hn:qs:", longopts, commands, option_help, set_option
+	"n:s:", longopts, commands, option_help, set_option
 };
 
 int
