@@ -34,23 +34,6 @@ one_path(const char *command, int argc, char **argv)
 	return argv[0];
 }
 
-/* What kind of file MODE is, for a refusal a student can act on. */
-static const char *
-file_kind(mode_t mode)
-{
-	if (S_ISREG(mode))
-		return "a regular file";
-	if (S_ISDIR(mode))
-		return "a directory";
-	if (S_ISSOCK(mode))
-		return "a socket";
-	if (S_ISCHR(mode))
-		return "a character device";
-	if (S_ISBLK(mode))
-		return "a block device";
-	return "not a FIFO";
-}
-
 /*
  * Refuse PATH, which is something else than a FIFO; it stays untouched.
  * A writer must not pour data into a file that someone put at PATH.

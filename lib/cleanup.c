@@ -212,16 +212,6 @@ child_reaped(pid_t pid, const char *who, int status)
 	return status;
 }
 
-int
-reap(pid_t pid, const char *who)
-{
-	int status;
-
-	while (waitpid(pid, &status, 0) == -1)
-		retry_if_eintr("waitpid %ld", (long)pid);
-	return child_reaped(pid, who, status);
-}
-
 void
 require_success(int status, const char *who)
 {

@@ -121,6 +121,9 @@ const char *private_posix_name(char *buf, size_t len, const char *what);
 void	require_own_default(long uid, const char *what, const char *kind,
 	    const char *info, const char *other);
 
+/* What kind of file MODE is ("a directory"), for a refusal to name it. */
+const char *file_kind(mode_t mode);
+
 /* The number in a /proc file such as /proc/sys/fs/pipe-max-size, or -1. */
 long long	proc_limit(const char *path);
 /* In a child after fork(): get SIG when the parent dies (prctl). */
@@ -171,8 +174,6 @@ const char *describe_status(int status, char *buf, size_t len);
  * the news.
  */
 int	child_reaped(pid_t pid, const char *who, int status);
-/* Transitional: waitpid() and child_reaped() in one; going away. */
-int	reap(pid_t pid, const char *who);
 /*
  * In a child whose execvp(NAME) returned: "NAME: command not found" and
  * _exit(127), or "NAME: strerror" and _exit(126), as a shell says it.

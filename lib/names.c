@@ -105,3 +105,23 @@ require_own_default(long uid, const char *what, const char *kind,
 		    "it; choose another with %s)", what, uid, kind, info, other);
 	say("%s, under your default %s, is yours (uid %ld)", what, kind, uid);
 }
+
+const char *
+file_kind(mode_t mode)
+{
+	if (S_ISREG(mode))
+		return "a regular file";
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISLNK(mode))
+		return "a symbolic link";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	return "a file of an unknown kind";
+}

@@ -176,25 +176,6 @@ endpoint(struct endpoint *ep, const struct opts *o, const char *path,
 		unix_path(ep, rundir_path(buf, sizeof(buf), leaf), 0);
 }
 
-/* What kind of file MODE is, for a refusal a student can act on. */
-const char *
-file_kind(mode_t mode)
-{
-	if (S_ISREG(mode))
-		return "a regular file";
-	if (S_ISDIR(mode))
-		return "a directory";
-	if (S_ISLNK(mode))
-		return "a symbolic link";
-	if (S_ISFIFO(mode))
-		return "a FIFO";
-	if (S_ISCHR(mode))
-		return "a character device";
-	if (S_ISBLK(mode))
-		return "a block device";
-	return "not a socket";
-}
-
 /*
  * Before bind(): make room at a socket PATH, or refuse.  A file that is
  * not a socket is never touched.  A socket file may be stale (its server

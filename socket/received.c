@@ -49,8 +49,8 @@ describe_received(int fd, int sender_fd)
 		say("got fd %d, the lowest free slot in our own descriptor "
 		    "table; the sender's number means nothing here", fd);
 	say("fd %d -> %s (inode %lu, %s): a file this process never opened",
-	    fd, target, (unsigned long)st.st_ino, file_kind(st.st_mode)[0] ==
-	    'n' ? "a socket or other" : file_kind(st.st_mode));
+	    fd, target, (unsigned long)st.st_ino, S_ISSOCK(st.st_mode) ?
+	    "a socket or other" : file_kind(st.st_mode));
 }
 
 /* Copy everything readable through FD to standard output. */

@@ -30,6 +30,7 @@
 #include <sys/msg.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -47,6 +48,17 @@
 #include <unistd.h>
 
 #include "ipclab.h"
+
+/* Reap child PID, which must have exited with status 0. */
+static void
+wait_for(pid_t pid, const char *who)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) == -1)
+		retry_if_eintr("waitpid %ld", (long)pid);
+	require_success(child_reaped(pid, who, status), who);
+}
 
 /* Through a volatile pointer, so that no copy can be optimized away. */
 static void *(*volatile copy)(void *, const void *, size_t) = memcpy;
@@ -195,7 +207,7 @@ ref_stream(struct bench *b, char *buf, const struct ends *e)
 	bench_report_throughput(b, now() - t0, NULL);
 	if (close(e->pr) == -1 || (e->pw != e->pr && close(e->pw) == -1))
 		err(1, "close");
-	require_success(reap(pid, "sender"), "sender");
+	wait_for(pid, "sender");
 }
 
 /* --latency: the parent sends SIZE bytes, the child echoes them. */
@@ -232,7 +244,7 @@ ref_pingpong(struct bench *b, char *buf, const struct ends *e)
 	if (close(e->pr) == -1 || (e->pw != e->pr && close(e->pw) == -1))
 		err(1, "close");
 	bench_report_latency(b, rtt, (size_t)b->count, NULL);
-	require_success(reap(pid, "echo child"), "echo child");
+	wait_for(pid, "echo child");
 	free(rtt);
 }
 
@@ -451,7 +463,7 @@ ref_msgq_sysv(struct bench *b)
 			msq_get(m, b->size, b->chunk, 0);
 		bench_report_throughput(b, now() - t0, NULL);
 	}
-	require_success(reap(pid, "peer"), "peer");
+	wait_for(pid, "peer");
 	msq_remove(NULL);
 	free(rtt);
 	free(m);
@@ -558,7 +570,7 @@ ref_msgq_posix(struct bench *b, char *buf)
 			mq_get(ping, buf, b->size, b->chunk);
 		bench_report_throughput(b, now() - t0, extra);
 	}
-	require_success(reap(pid, "peer"), "peer");
+	wait_for(pid, "peer");
 	if (mq_close(ping) == -1 || (b->latency && mq_close(pong) == -1))
 		err(1, "mq_close");
 	free(rtt);
@@ -618,7 +630,7 @@ ref_signal(struct bench *b)
 	if (sigqueue(pid, SIGRTMIN, v) == -1)
 		fail("sigqueue");
 	bench_report_latency(b, rtt, (size_t)b->count, NULL);
-	require_success(reap(pid, "echo child"), "echo child");
+	wait_for(pid, "echo child");
 	free(rtt);
 }
 
@@ -708,7 +720,7 @@ ref_flock(struct bench *b)
 			rtt[k - b->warmup] = now() - t0;
 	}
 	bench_report_latency(b, rtt, (size_t)b->count, NULL);
-	require_success(reap(pid, "child"), "child");
+	wait_for(pid, "child");
 	free(rtt);
 }
 
