@@ -38,7 +38,7 @@ bench_stream(struct bench *b, char *buf)
 {
 	long long i, total = b->warmup + b->count;
 	char path[PATH_MAX];
-	double t0, t1;
+	double seconds;
 	int fd, status;
 	pid_t pid;
 
@@ -65,20 +65,13 @@ bench_stream(struct bench *b, char *buf)
 	/* Both ends are open: the name has done its job. */
 	if (unlink(path) == -1)
 		err(1, "unlink %s", path);
-	if (drain(fd, buf, b->size,
-	    (unsigned long long)b->warmup * b->size) == -1)
-		errx(1, "the sender stopped early");
-	t0 = now();
-	if (drain(fd, buf, b->size,
-	    (unsigned long long)b->count * b->size) == -1)
-		errx(1, "the sender stopped early");
-	t1 = now();
+	seconds = drain_timed(fd, buf, b);
 	if (close(fd) == -1)
 		err(1, "close");
 	while (waitpid(pid, &status, 0) == -1)
 		retry_if_eintr("waitpid %ld", (long)pid);
 	require_success(child_reaped(pid, "sender", status), "sender");
-	bench_report_throughput(b, t1 - t0, NULL);
+	bench_report_throughput(b, seconds, NULL);
 }
 
 /*
@@ -151,9 +144,7 @@ cmd_bench(struct opts *o, int argc, char **argv)
 		usage_error("bench takes no arguments");
 	bench_setup(&b, "fifo", o->size, o->count, o->latency, o->cpu);
 	buf = bench_buffer(b.size);
-	say("%s, %lld messages of %zu bytes after %lld to warm up",
-	    b.latency ? "round trips" : "one-way stream", b.count, b.size,
-	    b.warmup);
+	bench_announce(&b, "one-way stream");
 	if (b.latency)
 		bench_pingpong(&b, buf);
 	else

@@ -177,3 +177,25 @@ bench_report_latency(const struct bench *b, double *rtt, size_t n,
 	    percentile(rtt, n, 50) * 1e6, percentile(rtt, n, 99) * 1e6);
 	print_tail(b, extra);
 }
+
+void
+bench_announce(const struct bench *b, const char *stream)
+{
+	say("%s, %lld messages of %zu bytes after %lld to warm up",
+	    b->latency ? "round trips" : stream, b->count, b->size, b->warmup);
+}
+
+double
+drain_timed(int fd, char *buf, const struct bench *b)
+{
+	double t0;
+
+	if (drain(fd, buf, b->size,
+	    (unsigned long long)b->warmup * b->size) == -1)
+		errx(1, "the sender stopped early");
+	t0 = now();
+	if (drain(fd, buf, b->size,
+	    (unsigned long long)b->count * b->size) == -1)
+		errx(1, "the sender stopped early");
+	return now() - t0;
+}

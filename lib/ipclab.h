@@ -249,6 +249,14 @@ char	*bench_buffer(size_t size);
 double	now(void);
 /* Pin the calling process to CPU (no-op for -1); exit 1 on failure. */
 void	pin_to_cpu(int cpu);
+/* Narrate what is measured: "round trips", or STREAM, and the counts. */
+void	bench_announce(const struct bench *b, const char *stream);
+/*
+ * The receiving end of a stream bench: drain the warm-up untimed, then
+ * the COUNT messages of SIZE bytes; the seconds those took.  Exit 1 if
+ * the sender stopped early.
+ */
+double	drain_timed(int fd, char *buf, const struct bench *b);
 /* The throughput line: seconds for count messages of size bytes. */
 void	bench_report_throughput(const struct bench *b, double seconds,
 	    const char *extra);

@@ -260,9 +260,7 @@ cmd_bench(struct opts *o, int argc, char **argv)
 		usage_error("bench takes no arguments");
 	bench_setup(&b, o->posix ? "msgq-posix" : "msgq-sysv", o->size,
 	    o->nmsgs, o->latency, o->cpu);
-	say("%s, %lld messages of %zu bytes after %lld to warm up",
-	    b.latency ? "round trips" : "one-way stream", b.count, b.size,
-	    b.warmup);
+	bench_announce(&b, "one-way stream");
 	if (o->posix)
 		bench_posix(&b);
 	else

@@ -30,7 +30,7 @@ static void
 bench_stream(struct bench *b, char *buf)
 {
 	long long i, total = b->warmup + b->count;
-	double t0, t1;
+	double seconds;
 	pid_t pid;
 	int fd[2], status;
 
@@ -51,20 +51,13 @@ bench_stream(struct bench *b, char *buf)
 	pin_to_cpu(b->cpu[1]);
 	if (close(fd[1]) == -1)
 		err(1, "close");
-	if (drain(fd[0], buf, b->size,
-	    (unsigned long long)b->warmup * b->size) == -1)
-		errx(1, "the sender stopped early");
-	t0 = now();
-	if (drain(fd[0], buf, b->size,
-	    (unsigned long long)b->count * b->size) == -1)
-		errx(1, "the sender stopped early");
-	t1 = now();
+	seconds = drain_timed(fd[0], buf, b);
 	if (close(fd[0]) == -1)
 		err(1, "close");
 	while (waitpid(pid, &status, 0) == -1)
 		retry_if_eintr("waitpid %ld", (long)pid);
 	require_success(child_reaped(pid, "sender", status), "sender");
-	bench_report_throughput(b, t1 - t0, NULL);
+	bench_report_throughput(b, seconds, NULL);
 }
 
 /*
@@ -241,10 +234,8 @@ cmd_bench(struct opts *o, int argc, char **argv)
 	bench_setup(&b, o->splice ? "pipe-splice" : "pipe", o->size, o->count,
 	    o->latency, o->cpu);
 	buf = bench_buffer(b.size);
-	say("%s, %lld messages of %zu bytes after %lld to warm up",
-	    b.latency ? "round trips" : o->splice ?
-	    "one-way stream, vmsplice in and splice out" : "one-way stream",
-	    b.count, b.size, b.warmup);
+	bench_announce(&b, o->splice ?
+	    "one-way stream, vmsplice in and splice out" : "one-way stream");
 	if (b.latency)
 		bench_pingpong(&b, buf);
 #ifdef HAVE_VMSPLICE

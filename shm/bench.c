@@ -358,9 +358,7 @@ cmd_bench(struct opts *o, int argc, char **argv)
 	bench_setup(&b, o->memfd ? "shm-memfd" : o->posix ? "shm-posix" :
 	    "shm-sysv", o->size, o->count, o->latency, o->cpu);
 	buf = bench_buffer(b.size);
-	say("%s, %lld messages of %zu bytes after %lld to warm up",
-	    b.latency ? "round trips" : "one-way stream", b.count, b.size,
-	    b.warmup);
+	bench_announce(&b, "one-way stream");
 	if (b.latency)
 		bench_pingpong(o, &b, buf);
 	else

@@ -122,7 +122,7 @@ static void
 bench_stream(struct bench *b, struct endpoint *ep, char *buf)
 {
 	long long i, total = b->warmup + b->count;
-	double t0, t1;
+	double seconds;
 	int sv[2], child, status;
 	pid_t pid;
 
@@ -135,20 +135,13 @@ bench_stream(struct bench *b, struct endpoint *ep, char *buf)
 		_exit(0);
 	}
 	pin_to_cpu(b->cpu[1]);
-	if (drain(sv[0], buf, b->size,
-	    (unsigned long long)b->warmup * b->size) == -1)
-		errx(1, "the sender stopped early");
-	t0 = now();
-	if (drain(sv[0], buf, b->size,
-	    (unsigned long long)b->count * b->size) == -1)
-		errx(1, "the sender stopped early");
-	t1 = now();
+	seconds = drain_timed(sv[0], buf, b);
 	if (close(sv[0]) == -1)
 		err(1, "close");
 	while (waitpid(pid, &status, 0) == -1)
 		retry_if_eintr("waitpid %ld", (long)pid);
 	require_success(child_reaped(pid, "sender", status), "sender");
-	bench_report_throughput(b, t1 - t0, NULL);
+	bench_report_throughput(b, seconds, NULL);
 }
 
 /* bench --latency: ping-pong, the full payload both ways. */
