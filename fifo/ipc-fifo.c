@@ -42,7 +42,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <string.h>
 
 #include "ipclab.h"
@@ -92,31 +91,27 @@ static const struct command commands[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-static const struct option_help option_help[] = {
-	{ 'C', "--cpu A,B", "bench: pin the sender to CPU A, receiver to B" },
-	{ 'L', "--latency", "bench: round trips instead of a stream" },
-	{ 'N', "--nonblock", "write: fail at once if no reader (ENXIO)" },
-	{ 'f', "-f, --follow", "read: serve writer after writer, never EOF" },
-	{ 'm', "-m, --mode MODE", "make, read, write: a new FIFO's mode (600)" },
-	{ 'n', "-n, --count N", "bench: messages or round trips" },
-	{ 's', "-s, --size SIZE", "bench: bytes per message (K, M suffix)" },
-	{ 0, NULL, NULL }
-};
-
-static const struct option longopts[] = {
-	{ "count", required_argument, NULL, 'n' },
-	{ "cpu", required_argument, NULL, 'C' },
-	{ "follow", no_argument, NULL, 'f' },
-	{ "latency", no_argument, NULL, 'L' },
-	{ "mode", required_argument, NULL, 'm' },
-	{ "nonblock", no_argument, NULL, 'N' },
-	{ "size", required_argument, NULL, 's' },
-	{ NULL, 0, NULL, 0 }
+static const struct option_def options[] = {
+	{ 'C', 0, "cpu", "A,B",
+	  "bench: pin the sender to CPU A, receiver to B" },
+	{ 'L', 0, "latency", NULL,
+	  "bench: round trips instead of a stream" },
+	{ 'N', 0, "nonblock", NULL,
+	  "write: fail at once if no reader (ENXIO)" },
+	{ 'f', 1, "follow", NULL,
+	  "read: serve writer after writer, never EOF" },
+	{ 'm', 1, "mode", "MODE",
+	  "make, read, write: a new FIFO's mode (600)" },
+	{ 'n', 1, "count", "N",
+	  "bench: messages or round trips" },
+	{ 's', 1, "size", "SIZE",
+	  "bench: bytes per message (K, M suffix)" },
+	{ 0, 0, NULL, NULL, NULL }
 };
 
 static const struct program program = {
 	"A pipe with a name: unrelated processes meet at a path.",
-	"fm:n:s:", longopts, commands, option_help, set_option
+	commands, options, set_option
 };
 
 int

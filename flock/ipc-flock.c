@@ -40,7 +40,6 @@
 
 #include <sys/types.h>
 
-#include <getopt.h>
 #include <limits.h>
 #include <stddef.h>
 #include <string.h>
@@ -115,40 +114,36 @@ static const struct command commands[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-static const struct option_help option_help[] = {
-	{ 'B', "--start N", "lock, test: the first byte of the range (0)" },
-	{ 'C', "--cpu A,B", "bench: pin the two processes to CPUs A and B" },
-	{ 'E', "--len N", "lock, test: bytes in the range; 0 is to EOF (0)" },
-	{ 'F', "--flock", "use flock(2) locks, as flock(1) does" },
-	{ 'L', "--latency", "bench: hand a lock between two processes" },
-	{ 'N', "--no-lock", "demo: no lock at all, to see the damage" },
-	{ 'O', "--ofd", "use open file description locks (F_OFD_*)" },
-	{ 'S', "--shared", "lock, test: a read (shared) lock" },
-	{ 'W', "--nowait", "lock: fail at once (exit 1) if it is held" },
-	{ 'n', "-n, --count N", "demo: numbers (1000); bench: repetitions" },
-	{ 't', "-t, --timeout S", "deadlock: seconds to wait (1)" },
-	{ 0, NULL, NULL }
-};
-
-static const struct option longopts[] = {
-	{ "count", required_argument, NULL, 'n' },
-	{ "cpu", required_argument, NULL, 'C' },
-	{ "flock", no_argument, NULL, 'F' },
-	{ "latency", no_argument, NULL, 'L' },
-	{ "len", required_argument, NULL, 'E' },
-	{ "no-lock", no_argument, NULL, 'N' },
-	{ "nowait", no_argument, NULL, 'W' },
-	{ "ofd", no_argument, NULL, 'O' },
-	{ "shared", no_argument, NULL, 'S' },
-	{ "start", required_argument, NULL, 'B' },
-	{ "timeout", required_argument, NULL, 't' },
-	{ NULL, 0, NULL, 0 }
+static const struct option_def options[] = {
+	{ 'B', 0, "start", "N",
+	  "lock, test: the first byte of the range (0)" },
+	{ 'C', 0, "cpu", "A,B",
+	  "bench: pin the two processes to CPUs A and B" },
+	{ 'E', 0, "len", "N",
+	  "lock, test: bytes in the range; 0 is to EOF (0)" },
+	{ 'F', 0, "flock", NULL,
+	  "use flock(2) locks, as flock(1) does" },
+	{ 'L', 0, "latency", NULL,
+	  "bench: hand a lock between two processes" },
+	{ 'N', 0, "no-lock", NULL,
+	  "demo: no lock at all, to see the damage" },
+	{ 'O', 0, "ofd", NULL,
+	  "use open file description locks (F_OFD_*)" },
+	{ 'S', 0, "shared", NULL,
+	  "lock, test: a read (shared) lock" },
+	{ 'W', 0, "nowait", NULL,
+	  "lock: fail at once (exit 1) if it is held" },
+	{ 'n', 1, "count", "N",
+	  "demo: numbers (1000); bench: repetitions" },
+	{ 't', 1, "timeout", "S",
+	  "deadlock: seconds to wait (1)" },
+	{ 0, 0, NULL, NULL, NULL }
 };
 
 static const struct program program = {
 	"File locks: fcntl record locks, OFD locks and flock(2), one "
 	"experiment at a time.",
-	"n:t:", longopts, commands, option_help, set_option
+	commands, options, set_option
 };
 
 int

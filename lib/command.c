@@ -20,17 +20,10 @@
 /* Options every command of every program takes; lib handles them. */
 #define COMMON_OPTIONS "hq"
 
-static const struct option common_longopts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 }
-};
-
-static const struct option_help common_help[] = {
-	{ 'h', "-h, --help", "show help (for COMMAND if given) and exit" },
-	{ 'q', "-q, --quiet", "no narration on stderr" },
-	{ 0, NULL, NULL }
+static const struct option_def common_options[] = {
+	{ 'h', 1, "help", NULL, "show help (for COMMAND if given) and exit" },
+	{ 'q', 1, "quiet", NULL, "no narration on stderr" },
+	{ 0, 0, NULL, NULL, NULL }
 };
 
 void
@@ -77,6 +70,20 @@ print_item(FILE *f, const char *head, const char *text)
 	fputc('\n', f);
 }
 
+/* How --help writes option D: "-s, --size SIZE", "--cpu A,B", "-n N". */
+static const char *
+option_spec(char *buf, size_t len, const struct option_def *d)
+{
+	char letter[4] = "";
+
+	if (d->has_short)
+		snprintf(letter, sizeof(letter), "-%c", d->val);
+	snprintf(buf, len, "%s%s%s%s%s%s", letter,
+	    d->has_short && d->name ? ", " : "", d->name ? "--" : "",
+	    d->name ? d->name : "", d->arg ? " " : "", d->arg ? d->arg : "");
+	return buf;
+}
+
 /*
  * The program's options and the common ones, merged in the order of their
  * letters (both tables are sorted so); only those C takes, unless C is NULL.
@@ -84,16 +91,18 @@ print_item(FILE *f, const char *head, const char *text)
 static void
 print_options(FILE *f, const struct program *p, const struct command *c)
 {
-	const struct option_help *h = p->options, *k = common_help, *next;
+	const struct option_def *d = p->options, *k = common_options, *next;
+	char spec[64];
 
-	while (h->val != 0 || k->val != 0) {
-		if (k->val == 0 || (h->val != 0 && h->val < k->val))
-			next = h++;
+	while (d->val != 0 || k->val != 0) {
+		if (k->val == 0 || (d->val != 0 && d->val < k->val))
+			next = d++;
 		else
 			next = k++;
 		if (c == NULL || strchr(c->opts, next->val) != NULL ||
 		    strchr(COMMON_OPTIONS, next->val) != NULL)
-			print_item(f, next->spec, next->text);
+			print_item(f, option_spec(spec, sizeof(spec), next),
+			    next->text);
 	}
 }
 
@@ -131,19 +140,71 @@ static void
 check_options(const struct program *p, const struct command *c,
     const char *seen)
 {
-	const struct option *o;
+	const struct option_def *d;
 
 	for (; *seen != '\0'; seen++) {
 		if (strchr(c->opts, *seen) != NULL ||
 		    strchr(COMMON_OPTIONS, *seen) != NULL)
 			continue;
-		for (o = p->longopts; o->name != NULL; o++)
-			if (o->val == *seen)
+		for (d = p->options; d->val != 0; d++)
+			if (d->val == *seen && d->name != NULL)
 				usage_error("option --%s does not apply to "
-				    "'%s'", o->name, c->name);
+				    "'%s'", d->name, c->name);
 		usage_error("option -%c does not apply to '%s'", *seen,
 		    c->name);
 	}
+}
+
+/* Add option D to getopt's string OS and to the long options LO at *N. */
+static void
+add_option(const struct option_def *d, char *os, size_t oslen,
+    struct option *lo, size_t *n, size_t max)
+{
+	size_t len = strlen(os);
+
+	if (d->has_short && len + 3 <= oslen) {
+		os[len++] = (char)d->val;
+		if (d->arg != NULL)
+			os[len++] = ':';
+		os[len] = '\0';
+	} else if (d->has_short) {
+		errx(1, "internal error: option string too long");
+	}
+	if (d->name == NULL)
+		return;
+	/* Room for this one, --version and the terminating entry. */
+	if (*n + 3 > max)
+		errx(1, "internal error: too many long options");
+	lo[*n].name = d->name;
+	lo[*n].has_arg = d->arg != NULL ? required_argument : no_argument;
+	lo[*n].flag = NULL;
+	lo[*n].val = d->val;
+	(*n)++;
+}
+
+/*
+ * getopt_long's two tables, made from the program's options and the
+ * common ones: "-:" first (operands in order, ':' for a missing argument).
+ */
+static void
+make_getopt_tables(const struct program *p, char *os, size_t oslen,
+    struct option *lo, size_t max)
+{
+	const struct option_def *d;
+	size_t n = 0;
+
+	snprintf(os, oslen, "-:");
+	for (d = common_options; d->val != 0; d++)
+		add_option(d, os, oslen, lo, &n, max);
+	for (d = p->options; d->val != 0; d++)
+		add_option(d, os, oslen, lo, &n, max);
+	/* --version: a long option only; print_usage lists it last. */
+	lo[n].name = "version";
+	lo[n].has_arg = no_argument;
+	lo[n].flag = NULL;
+	lo[n].val = OPT_VERSION;
+	n++;
+	memset(&lo[n], 0, sizeof(lo[n]));
 }
 
 int
@@ -153,23 +214,11 @@ run_program(const struct program *p, struct opts *o, int argc, char **argv)
 	const struct command *c;
 	char optstring[128], seen[64] = "";
 	int ch, help = 0, nargs = 0, rc;
-	size_t n = 0, i;
 
 	/* We word the errors ourselves: getopt would name argv[0] as typed. */
 	opterr = 0;
-	if ((size_t)snprintf(optstring, sizeof(optstring), "-:%s%s",
-	    COMMON_OPTIONS, p->shortopts) >= sizeof(optstring))
-		errx(1, "internal error: option string too long");
-	/* The program's long options, then the common ones, then the end. */
-	while (p->longopts[n].name != NULL)
-		n++;
-	if (n + sizeof(common_longopts) / sizeof(common_longopts[0]) >
-	    sizeof(longopts) / sizeof(longopts[0]))
-		errx(1, "internal error: too many long options");
-	memcpy(longopts, p->longopts, n * sizeof(longopts[0]));
-	for (i = 0; i < sizeof(common_longopts) / sizeof(common_longopts[0]);
-	    i++)
-		longopts[n + i] = common_longopts[i];
+	make_getopt_tables(p, optstring, sizeof(optstring), longopts,
+	    sizeof(longopts) / sizeof(longopts[0]));
 	while ((ch = getopt_long(argc, argv, optstring, longopts,
 	    NULL)) != -1) {
 		switch (ch) {

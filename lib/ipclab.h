@@ -56,9 +56,18 @@ struct command {
 	const char	*summary;	/* one line */
 };
 
-struct option_help {
-	int		 val;		/* as in struct option */
-	const char	*spec;		/* "-s, --size SIZE" */
+/*
+ * One option, said once: getopt's string, its long options and the help
+ * text are all made from this.  { 's', 1, "size", "SIZE", "..." } is
+ * "-s, --size SIZE"; { 'C', 0, "cpu", "A,B", ... } is "--cpu A,B" alone
+ * (VAL is then only the code set() gets); a NULL NAME has no long form.
+ * A table is sorted by VAL, as --help lists it, and ends with VAL 0.
+ */
+struct option_def {
+	int		 val;		/* the letter; what set() gets */
+	int		 has_short;	/* 1: -VAL works too */
+	const char	*name;		/* the long name, or NULL */
+	const char	*arg;		/* the argument's word, or NULL: none */
 	const char	*text;		/* what it does */
 };
 
@@ -66,10 +75,9 @@ struct option_help {
 
 struct program {
 	const char			*summary;	/* what it teaches */
-	const char			*shortopts;	/* getopt string */
-	const struct option		*longopts;
 	const struct command		*commands;	/* ends with name NULL */
-	const struct option_help	*options;	/* ends with val 0 */
+	const struct option_def		*options;	/* -h, -q, --version
+							   are lib's own */
 	/* Set one option's value in OPTS; called in command-line order. */
 	void				(*set)(struct opts *, int c,
 					    const char *arg);

@@ -130,55 +130,51 @@ static const struct command commands[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-static const struct option_help option_help[] = {
-	{ 'A', "--all", "recv: take every message waiting, do not wait" },
-	{ 'C', "--cpu A,B", "bench: pin the sender to CPU A, receiver to B" },
-	{ 'L', "--latency", "bench: round trips instead of a stream" },
-	{ 'M', "--maxmsg N", "POSIX: a new queue holds N messages" },
-	{ 'N', "-N, --name /NAME", "POSIX: the queue's name (/ipclab-UID-msgq)" },
-	{ 'P', "-P, --proj PROJ", "System V: ftok's project id for -f ('q')" },
-	{ 'S', "--msgsize SIZE", "POSIX: a new queue's largest message" },
-	{ 'T', "--truncate", "recv: cut a message too long (MSG_NOERROR)" },
-	{ 'W', "--nowait", "fail at once if the queue is full or empty" },
-	{ 'X', "--posix", "POSIX message queues instead of System V" },
-	{ 'c', "-c, --count N", "recv: messages to receive (1); 0 for ever" },
-	{ 'f', "-f, --file PATH", "System V: the key is ftok(PATH, PROJ)" },
-	{ 'k', "-k, --key KEY", "System V: the queue's key (default: ftok)" },
-	{ 'l', "-l, --label", "recv: put the type or priority first" },
-	{ 'm', "-m, --mode MODE", "a new queue's permissions (600)" },
-	{ 'n', "-n N", "bench: messages to time" },
-	{ 'p', "-p, --priority PRIO", "POSIX send: the priority (0)" },
-	{ 's', "-s, --size SIZE", "recv: buffer (msgmax); bench: payload" },
-	{ 't', "-t, --type TYPE", "System V: send's type (1); recv's choice (0)" },
-	{ 0, NULL, NULL }
-};
-
-static const struct option longopts[] = {
-	{ "all", no_argument, NULL, 'A' },
-	{ "count", required_argument, NULL, 'c' },
-	{ "cpu", required_argument, NULL, 'C' },
-	{ "file", required_argument, NULL, 'f' },
-	{ "key", required_argument, NULL, 'k' },
-	{ "label", no_argument, NULL, 'l' },
-	{ "latency", no_argument, NULL, 'L' },
-	{ "maxmsg", required_argument, NULL, 'M' },
-	{ "mode", required_argument, NULL, 'm' },
-	{ "msgsize", required_argument, NULL, 'S' },
-	{ "name", required_argument, NULL, 'N' },
-	{ "nowait", no_argument, NULL, 'W' },
-	{ "posix", no_argument, NULL, 'X' },
-	{ "priority", required_argument, NULL, 'p' },
-	{ "proj", required_argument, NULL, 'P' },
-	{ "size", required_argument, NULL, 's' },
-	{ "truncate", no_argument, NULL, 'T' },
-	{ "type", required_argument, NULL, 't' },
-	{ NULL, 0, NULL, 0 }
+static const struct option_def options[] = {
+	{ 'A', 0, "all", NULL,
+	  "recv: take every message waiting, do not wait" },
+	{ 'C', 0, "cpu", "A,B",
+	  "bench: pin the sender to CPU A, receiver to B" },
+	{ 'L', 0, "latency", NULL,
+	  "bench: round trips instead of a stream" },
+	{ 'M', 0, "maxmsg", "N",
+	  "POSIX: a new queue holds N messages" },
+	{ 'N', 1, "name", "/NAME",
+	  "POSIX: the queue's name (/ipclab-UID-msgq)" },
+	{ 'P', 1, "proj", "PROJ",
+	  "System V: ftok's project id for -f ('q')" },
+	{ 'S', 0, "msgsize", "SIZE",
+	  "POSIX: a new queue's largest message" },
+	{ 'T', 0, "truncate", NULL,
+	  "recv: cut a message too long (MSG_NOERROR)" },
+	{ 'W', 0, "nowait", NULL,
+	  "fail at once if the queue is full or empty" },
+	{ 'X', 0, "posix", NULL,
+	  "POSIX message queues instead of System V" },
+	{ 'c', 1, "count", "N",
+	  "recv: messages to receive (1); 0 for ever" },
+	{ 'f', 1, "file", "PATH",
+	  "System V: the key is ftok(PATH, PROJ)" },
+	{ 'k', 1, "key", "KEY",
+	  "System V: the queue's key (default: ftok)" },
+	{ 'l', 1, "label", NULL,
+	  "recv: put the type or priority first" },
+	{ 'm', 1, "mode", "MODE",
+	  "a new queue's permissions (600)" },
+	{ 'n', 1, NULL, "N",
+	  "bench: messages to time" },
+	{ 'p', 1, "priority", "PRIO",
+	  "POSIX send: the priority (0)" },
+	{ 's', 1, "size", "SIZE",
+	  "recv: buffer (msgmax); bench: payload" },
+	{ 't', 1, "type", "TYPE",
+	  "System V: send's type (1); recv's choice (0)" },
+	{ 0, 0, NULL, NULL, NULL }
 };
 
 static const struct program program = {
 	"Message queues, System V and POSIX: the kernel keeps whole messages.",
-	"N:P:c:f:k:lm:n:p:s:t:", longopts, commands, option_help,
-	set_option
+	commands, options, set_option
 };
 
 int

@@ -39,7 +39,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <string.h>
 
@@ -106,40 +105,35 @@ static const struct command commands[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-static const struct option_help option_help[] = {
-	{ 'C', "--cpu A,B", "bench: pin the sender to CPU A, receiver to B" },
-	{ 'I', "--ignore", "sigpipe: the writer ignores SIGPIPE" },
-	{ 'L', "--latency", "bench: round trips instead of a stream" },
-	{ 'O', "--leave-open", "eof: the reader keeps its write end open" },
-	{ 'P', "--splice", "bench: vmsplice in and splice out, no copies" },
-	{ 'S', "--set BYTES", "capacity: ask F_SETPIPE_SZ for BYTES first" },
-	{ 'n', "-n, --count N", "atomic: records per writer (1000); bench: "
-	  "messages" },
-	{ 'r', "-r, --reverse", "demo: the parent writes, the child reads" },
-	{ 's', "-s, --size SIZE", "bytes per record or message (K, M suffix)" },
-	{ 't', "-t, --timeout S", "eof: seconds to wait for EOF (3)" },
-	{ 'w', "-w, --writers W", "atomic: concurrent writers (4)" },
-	{ 0, NULL, NULL }
-};
-
-static const struct option longopts[] = {
-	{ "count", required_argument, NULL, 'n' },
-	{ "cpu", required_argument, NULL, 'C' },
-	{ "ignore", no_argument, NULL, 'I' },
-	{ "latency", no_argument, NULL, 'L' },
-	{ "leave-open", no_argument, NULL, 'O' },
-	{ "reverse", no_argument, NULL, 'r' },
-	{ "set", required_argument, NULL, 'S' },
-	{ "size", required_argument, NULL, 's' },
-	{ "splice", no_argument, NULL, 'P' },
-	{ "timeout", required_argument, NULL, 't' },
-	{ "writers", required_argument, NULL, 'w' },
-	{ NULL, 0, NULL, 0 }
+static const struct option_def options[] = {
+	{ 'C', 0, "cpu", "A,B",
+	  "bench: pin the sender to CPU A, receiver to B" },
+	{ 'I', 0, "ignore", NULL,
+	  "sigpipe: the writer ignores SIGPIPE" },
+	{ 'L', 0, "latency", NULL,
+	  "bench: round trips instead of a stream" },
+	{ 'O', 0, "leave-open", NULL,
+	  "eof: the reader keeps its write end open" },
+	{ 'P', 0, "splice", NULL,
+	  "bench: vmsplice in and splice out, no copies" },
+	{ 'S', 0, "set", "BYTES",
+	  "capacity: ask F_SETPIPE_SZ for BYTES first" },
+	{ 'n', 1, "count", "N",
+	  "atomic: records per writer (1000); bench: " "messages" },
+	{ 'r', 1, "reverse", NULL,
+	  "demo: the parent writes, the child reads" },
+	{ 's', 1, "size", "SIZE",
+	  "bytes per record or message (K, M suffix)" },
+	{ 't', 1, "timeout", "S",
+	  "eof: seconds to wait for EOF (3)" },
+	{ 'w', 1, "writers", "W",
+	  "atomic: concurrent writers (4)" },
+	{ 0, 0, NULL, NULL, NULL }
 };
 
 static const struct program program = {
 	"A pipe between a parent and its child, one experiment at a time.",
-	"n:rs:t:w:", longopts, commands, option_help, set_option
+	commands, options, set_option
 };
 
 int

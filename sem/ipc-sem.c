@@ -46,7 +46,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <semaphore.h>
 #include <stddef.h>
@@ -126,48 +125,42 @@ static const struct command commands[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-static const struct option_help option_help[] = {
-	{ 'L', "--no-lock", "counter: no semaphore; updates get lost" },
-	{ 'N', "-N, --name /NAME", "the POSIX semaphore (/ipclab-UID-sem)" },
-	{ 'O', "--named", "counter: lock with a named semaphore" },
-	{ 'P', "-P, --proj PROJ", "--sysv: ftok project id (s)" },
-	{ 'S', "--sysv", "a System V semaphore set instead of POSIX" },
-	{ 'T', "--try", "wait: fail at once if the value is 0" },
-	{ 'U', "--no-undo", "wait --sysv: no SEM_UNDO; the unit stays taken" },
-	{ 'V', "-V, --value VALUE", "create: the initial value (1)" },
-	{ 'f', "-f, --file PATH", "--sysv: the key is ftok(PATH, PROJ)" },
-	{ 'k', "-k, --key KEY", "--sysv: the set's key (ftok of your run "
-	  "directory)" },
-	{ 'm', "-m, --mode MODE", "create: permissions, octal (600)" },
-	{ 'n', "-n, --count N", "counter: increments per worker (1000)" },
-	{ 't', "-t, --timeout S", "wait: give up after S seconds; undo: the "
-	  "timed wait (0.5)" },
-	{ 'w', "-w, --workers W", "counter: worker processes (2)" },
-	{ 0, NULL, NULL }
-};
-
-static const struct option longopts[] = {
-	{ "count", required_argument, NULL, 'n' },
-	{ "file", required_argument, NULL, 'f' },
-	{ "key", required_argument, NULL, 'k' },
-	{ "mode", required_argument, NULL, 'm' },
-	{ "name", required_argument, NULL, 'N' },
-	{ "named", no_argument, NULL, 'O' },
-	{ "no-lock", no_argument, NULL, 'L' },
-	{ "no-undo", no_argument, NULL, 'U' },
-	{ "proj", required_argument, NULL, 'P' },
-	{ "sysv", no_argument, NULL, 'S' },
-	{ "timeout", required_argument, NULL, 't' },
-	{ "try", no_argument, NULL, 'T' },
-	{ "value", required_argument, NULL, 'V' },
-	{ "workers", required_argument, NULL, 'w' },
-	{ NULL, 0, NULL, 0 }
+static const struct option_def options[] = {
+	{ 'L', 0, "no-lock", NULL,
+	  "counter: no semaphore; updates get lost" },
+	{ 'N', 1, "name", "/NAME",
+	  "the POSIX semaphore (/ipclab-UID-sem)" },
+	{ 'O', 0, "named", NULL,
+	  "counter: lock with a named semaphore" },
+	{ 'P', 1, "proj", "PROJ",
+	  "--sysv: ftok project id (s)" },
+	{ 'S', 0, "sysv", NULL,
+	  "a System V semaphore set instead of POSIX" },
+	{ 'T', 0, "try", NULL,
+	  "wait: fail at once if the value is 0" },
+	{ 'U', 0, "no-undo", NULL,
+	  "wait --sysv: no SEM_UNDO; the unit stays taken" },
+	{ 'V', 1, "value", "VALUE",
+	  "create: the initial value (1)" },
+	{ 'f', 1, "file", "PATH",
+	  "--sysv: the key is ftok(PATH, PROJ)" },
+	{ 'k', 1, "key", "KEY",
+	  "--sysv: the set's key (ftok of your run " "directory)" },
+	{ 'm', 1, "mode", "MODE",
+	  "create: permissions, octal (600)" },
+	{ 'n', 1, "count", "N",
+	  "counter: increments per worker (1000)" },
+	{ 't', 1, "timeout", "S",
+	  "wait: give up after S seconds; undo: the " "timed wait (0.5)" },
+	{ 'w', 1, "workers", "W",
+	  "counter: worker processes (2)" },
+	{ 0, 0, NULL, NULL, NULL }
 };
 
 static const struct program program = {
 	"Semaphores: a shared counter, named and System V semaphores, "
 	"SEM_UNDO.",
-	"N:P:V:f:k:m:n:t:w:", longopts, commands, option_help, set_option
+	commands, options, set_option
 };
 
 int

@@ -50,7 +50,6 @@
 #include "config.h"
 
 #include <err.h>
-#include <getopt.h>
 #include <signal.h>
 #include <string.h>
 
@@ -123,45 +122,39 @@ static const struct command commands[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-static const struct option_help option_help[] = {
-	{ 'C', "--cpu A,B", "bench: pin the sender to CPU A, receiver to B" },
-	{ 'L', "--latency", "bench: round trips instead of a stream" },
-	{ 'M', "--memfd", "demo, bench: memfd_create instead of System V" },
-	{ 'N', "-N, --name /NAME", "the POSIX object (/ipclab-UID-shm)" },
-	{ 'P', "-P, --proj PROJ", "ftok project id, 1-255 or a letter (m)" },
-	{ 'U', "--no-sem", "demo: no semaphores; see what goes wrong" },
-	{ 'W', "--spin", "bench: spin on flags instead of semaphores" },
-	{ 'X', "--posix", "POSIX shm_open instead of System V" },
-	{ 'f', "-f, --file PATH", "System V: the key is ftok(PATH, PROJ)" },
-	{ 'k', "-k, --key KEY", "System V: the key (default: ftok of the "
-	  "run directory)" },
-	{ 'm', "-m, --mode MODE", "write: the mode of a new segment (600)" },
-	{ 'n', "-n, --count N", "demo: messages (5000); bench: messages" },
-	{ 's', "-s, --size SIZE", "write: size of a new segment (4096); "
-	  "bench: bytes per message" },
-	{ 0, NULL, NULL }
-};
-
-static const struct option longopts[] = {
-	{ "count", required_argument, NULL, 'n' },
-	{ "cpu", required_argument, NULL, 'C' },
-	{ "file", required_argument, NULL, 'f' },
-	{ "key", required_argument, NULL, 'k' },
-	{ "latency", no_argument, NULL, 'L' },
-	{ "memfd", no_argument, NULL, 'M' },
-	{ "mode", required_argument, NULL, 'm' },
-	{ "name", required_argument, NULL, 'N' },
-	{ "no-sem", no_argument, NULL, 'U' },
-	{ "posix", no_argument, NULL, 'X' },
-	{ "proj", required_argument, NULL, 'P' },
-	{ "size", required_argument, NULL, 's' },
-	{ "spin", no_argument, NULL, 'W' },
-	{ NULL, 0, NULL, 0 }
+static const struct option_def options[] = {
+	{ 'C', 0, "cpu", "A,B",
+	  "bench: pin the sender to CPU A, receiver to B" },
+	{ 'L', 0, "latency", NULL,
+	  "bench: round trips instead of a stream" },
+	{ 'M', 0, "memfd", NULL,
+	  "demo, bench: memfd_create instead of System V" },
+	{ 'N', 1, "name", "/NAME",
+	  "the POSIX object (/ipclab-UID-shm)" },
+	{ 'P', 1, "proj", "PROJ",
+	  "ftok project id, 1-255 or a letter (m)" },
+	{ 'U', 0, "no-sem", NULL,
+	  "demo: no semaphores; see what goes wrong" },
+	{ 'W', 0, "spin", NULL,
+	  "bench: spin on flags instead of semaphores" },
+	{ 'X', 0, "posix", NULL,
+	  "POSIX shm_open instead of System V" },
+	{ 'f', 1, "file", "PATH",
+	  "System V: the key is ftok(PATH, PROJ)" },
+	{ 'k', 1, "key", "KEY",
+	  "System V: the key (default: ftok of the " "run directory)" },
+	{ 'm', 1, "mode", "MODE",
+	  "write: the mode of a new segment (600)" },
+	{ 'n', 1, "count", "N",
+	  "demo: messages (5000); bench: messages" },
+	{ 's', 1, "size", "SIZE",
+	  "write: size of a new segment (4096); " "bench: bytes per message" },
+	{ 0, 0, NULL, NULL, NULL }
 };
 
 static const struct program program = {
 	"Shared memory: System V segments, POSIX objects, memfd and mmap.",
-	"N:P:f:k:m:n:s:", longopts, commands, option_help, set_option
+	commands, options, set_option
 };
 
 int

@@ -36,7 +36,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -103,38 +102,29 @@ static const struct command commands[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-static const struct option_help option_help[] = {
-	{ 'C', "--cpu A,B", "bench: pin the sender to CPU A, the echo to B" },
-	{ 'H', "--hang N[@S]", "supervise: worker N stops beating after S "
-	  "seconds (2)" },
-	{ 'I', "--interval S", "supervise: seconds between heartbeats (1)" },
-	{ 'L', "--latency", "bench: accepted; a signal bench is always a "
-	  "round trip" },
-	{ 'R', "--run S", "supervise: stop after S seconds (default: at "
-	  "SIGINT/SIGTERM)" },
-	{ 'n', "-n, --count N", "demo: signals of each kind (3); bench: "
-	  "round trips" },
-	{ 't', "-t, --timeout S", "supervise: silence that means a worker "
-	  "hangs (3)" },
-	{ 'w', "-w, --workers W", "supervise: workers to start (3)" },
-	{ 0, NULL, NULL }
-};
-
-static const struct option longopts[] = {
-	{ "count", required_argument, NULL, 'n' },
-	{ "cpu", required_argument, NULL, 'C' },
-	{ "hang", required_argument, NULL, 'H' },
-	{ "interval", required_argument, NULL, 'I' },
-	{ "latency", no_argument, NULL, 'L' },
-	{ "run", required_argument, NULL, 'R' },
-	{ "timeout", required_argument, NULL, 't' },
-	{ "workers", required_argument, NULL, 'w' },
-	{ NULL, 0, NULL, 0 }
+static const struct option_def options[] = {
+	{ 'C', 0, "cpu", "A,B",
+	  "bench: pin the sender to CPU A, the echo to B" },
+	{ 'H', 0, "hang", "N[@S]",
+	  "supervise: worker N stops beating after S " "seconds (2)" },
+	{ 'I', 0, "interval", "S",
+	  "supervise: seconds between heartbeats (1)" },
+	{ 'L', 0, "latency", NULL,
+	  "bench: accepted; a signal bench is always a " "round trip" },
+	{ 'R', 0, "run", "S",
+	  "supervise: stop after S seconds (default: at " "SIGINT/SIGTERM)" },
+	{ 'n', 1, "count", "N",
+	  "demo: signals of each kind (3); bench: " "round trips" },
+	{ 't', 1, "timeout", "S",
+	  "supervise: silence that means a worker " "hangs (3)" },
+	{ 'w', 1, "workers", "W",
+	  "supervise: workers to start (3)" },
+	{ 0, 0, NULL, NULL, NULL }
 };
 
 static const struct program program = {
 	"Signals between processes: merging, queueing, a heartbeat supervisor.",
-	"n:t:w:", longopts, commands, option_help, set_option
+	commands, options, set_option
 };
 
 int

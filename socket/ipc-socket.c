@@ -48,7 +48,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <string.h>
 
 #include "ipclab.h"
@@ -108,33 +107,29 @@ static const struct command commands[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-static const struct option_help option_help[] = {
-	{ 'A', "--abstract NAME", "an abstract Unix name, no file (Linux)" },
-	{ 'C', "--cpu A,B", "bench: pin the sender to CPU A, receiver to B" },
-	{ 'D', "--dgram", "serve, connect: datagrams instead of a stream" },
-	{ 'L', "--latency", "bench: round trips instead of a stream" },
-	{ 'O', "--once", "serve: one client (or datagram), then exit" },
-	{ 'T', "--tcp HOST:PORT", "TCP instead (serve: port 0 picks one)" },
-	{ 'n', "-n, --count N", "bench: messages or round trips" },
-	{ 's', "-s, --size SIZE", "bench: bytes per message (K, M suffix)" },
-	{ 0, NULL, NULL }
-};
-
-static const struct option longopts[] = {
-	{ "abstract", required_argument, NULL, 'A' },
-	{ "count", required_argument, NULL, 'n' },
-	{ "cpu", required_argument, NULL, 'C' },
-	{ "dgram", no_argument, NULL, 'D' },
-	{ "latency", no_argument, NULL, 'L' },
-	{ "once", no_argument, NULL, 'O' },
-	{ "size", required_argument, NULL, 's' },
-	{ "tcp", required_argument, NULL, 'T' },
-	{ NULL, 0, NULL, 0 }
+static const struct option_def options[] = {
+	{ 'A', 0, "abstract", "NAME",
+	  "an abstract Unix name, no file (Linux)" },
+	{ 'C', 0, "cpu", "A,B",
+	  "bench: pin the sender to CPU A, receiver to B" },
+	{ 'D', 0, "dgram", NULL,
+	  "serve, connect: datagrams instead of a stream" },
+	{ 'L', 0, "latency", NULL,
+	  "bench: round trips instead of a stream" },
+	{ 'O', 0, "once", NULL,
+	  "serve: one client (or datagram), then exit" },
+	{ 'T', 0, "tcp", "HOST:PORT",
+	  "TCP instead (serve: port 0 picks one)" },
+	{ 'n', 1, "count", "N",
+	  "bench: messages or round trips" },
+	{ 's', 1, "size", "SIZE",
+	  "bench: bytes per message (K, M suffix)" },
+	{ 0, 0, NULL, NULL, NULL }
 };
 
 static const struct program program = {
 	"Sockets: servers, clients, and passing files and credentials.",
-	"n:s:", longopts, commands, option_help, set_option
+	commands, options, set_option
 };
 
 int
