@@ -20,18 +20,19 @@
  *	$ strace -f -e trace=fcntl,write,ftruncate ipc-flock -q demo -n 5
  *
  * Where to read:
- *	demo		demo.c:cmd_demo, the classic, with its producer and
- *			consumer (produce, consume); tally.c counts
- *	lock		lock.c:cmd_lock, take_lock, run_command
- *	test		lock.c:cmd_test, test_flock
- *	compare		compare.c:cmd_compare, compare_kind, after_fork,
+ *	demo		flock/demo.c:cmd_demo, the classic, with its
+ *			producer and consumer (produce, consume);
+ *			flock/tally.c counts
+ *	lock		flock/lock.c:cmd_lock, take_lock, run_command
+ *	test		flock/lock.c:cmd_test, test_flock
+ *	compare		flock/compare.c:cmd_compare, compare_kind, after_fork,
  *			after_close
- *	deadlock	deadlock.c:cmd_deadlock, deadlock_child
- *	bench		bench.c:cmd_bench, bench_pairs, bench_handoff
- *	--ofd, --flock	kinds.c:request_fcntl, request_ofd, request_flock,
+ *	deadlock	flock/deadlock.c:cmd_deadlock, deadlock_child
+ *	bench		flock/bench.c:cmd_bench, bench_pairs, bench_handoff
+ *	--ofd, --flock	flock/kinds.c:request_fcntl, request_ofd, request_flock,
  *			query_fcntl, query_ofd
- *	/proc/locks	proclocks.c:proc_locks, flock_holders
- *	the files	files.c:private_file, remove_leftovers,
+ *	/proc/locks	flock/proclocks.c:proc_locks, flock_holders
+ *	the files	flock/files.c:private_file, remove_leftovers,
  *			open_lock_file
  *
  * See also: fcntl(2), flock(2), lslocks(8), flock(1), proc(5), ipclab(7)

@@ -20,16 +20,16 @@
  *	$ strace -f -e trace=%signal ipc-signal -q demo
  *
  * Where to read:
- *	catch		catch.c:cmd_catch; the handler, catch.c:on_signal
- *	send		send.c:cmd_send
- *	demo		demo.c:cmd_demo; the receiver, demo.c:demo_receive
- *	supervise	supervise.c:cmd_supervise; a worker's life (fork,
+ *	catch		signal/catch.c:cmd_catch; the handler, on_signal
+ *	send		signal/send.c:cmd_send
+ *	demo		signal/demo.c:cmd_demo; the receiver, demo_receive
+ *	supervise	signal/supervise.c:cmd_supervise; a worker's life (fork,
  *			heartbeat, waitpid, SIGKILL, restart),
- *			worker.c:start_worker, worker_main, reap_workers,
- *			check_workers; the end, stop.c:stop_workers; time
- *			and the log, clock.c
- *	bench		bench.c:cmd_bench
- *	shared		ipc-signal.h: the options, the supervisor's state
+ *			signal/worker.c:start_worker, worker_main, reap_workers,
+ *			check_workers; the end, signal/stop.c:stop_workers; time
+ *			and the log, signal/clock.c
+ *	bench		signal/bench.c:cmd_bench
+ *	shared		signal/ipc-signal.h: the options, the supervisor's state
  *
  * See also: kill(1), kill(2), sigaction(2), sigqueue(3), sigtimedwait(2),
  * signal(7), ipclab(7)

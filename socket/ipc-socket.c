@@ -27,20 +27,22 @@
  *	      ipc-socket -q passfd /etc/hostname
  *
  * Where to read:
- *	demo		demo.c: cmd_demo, the classic server and client
+ *	demo		socket/demo.c: cmd_demo, the classic server and client
  *			(demo_client) in one run
- *	serve		server.c: server_socket (socket, bind, listen),
+ *	serve		socket/server.c: server_socket (socket, bind, listen),
  *			cmd_serve, serve_stream (the accept loop, the echo);
- *			--dgram: dgram.c: serve_dgram
- *	connect		client.c: client_socket (socket, connect), cmd_connect,
- *			connect_stream; --dgram: dgram.c: connect_dgram
- *	pair		pair.c: cmd_pair
- *	passfd		passfd.c: cmd_passfd, send_fd, recv_fd (SCM_RIGHTS)
- *	recvfd, sendfd	passfd.c: cmd_recvfd, cmd_sendfd
- *	cred		cred.c: cmd_cred, send_cred, recv_cred
- *	bench		bench.c: cmd_bench
+ *			--dgram: socket/dgram.c: serve_dgram
+ *	connect		socket/client.c: client_socket (socket, connect),
+ *			cmd_connect, connect_stream;
+ *			--dgram: socket/dgram.c: connect_dgram
+ *	pair		socket/pair.c: cmd_pair
+ *	passfd		socket/passfd.c: cmd_passfd, send_fd, recv_fd
+ *			(SCM_RIGHTS)
+ *	recvfd, sendfd	socket/passfd.c: cmd_recvfd, cmd_sendfd
+ *	cred		socket/cred.c: cmd_cred, send_cred, recv_cred
+ *	bench		socket/bench.c: cmd_bench
  *	PATH, --abstract, --tcp, stale and removed socket files, failed
- *	bind() and connect() explained: address.c
+ *	bind() and connect() explained: socket/address.c
  *
  * See also: socket(2), bind(2), accept(2), sendmsg(2), recvmsg(2),
  * socketpair(2), cmsg(3), socket(7), unix(7), tcp(7), ss(8), socat(1),
