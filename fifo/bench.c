@@ -7,7 +7,6 @@
 #include "config.h"
 
 #include <sys/types.h>
-#include <sys/wait.h>
 
 #include <err.h>
 #include <fcntl.h>
@@ -39,7 +38,7 @@ bench_stream(struct bench *b, char *buf)
 	long long i, total = b->warmup + b->count;
 	char path[PATH_MAX];
 	double seconds;
-	int fd, status;
+	int fd;
 	pid_t pid;
 
 	bench_fifo(path, sizeof(path), "bench");
@@ -68,9 +67,7 @@ bench_stream(struct bench *b, char *buf)
 	seconds = drain_timed(fd, buf, b);
 	if (close(fd) == -1)
 		err(1, "close");
-	while (waitpid(pid, &status, 0) == -1)
-		retry_if_eintr("waitpid %ld", (long)pid);
-	require_success(child_reaped(pid, "sender", status), "sender");
+	bench_wait(pid, "sender");
 	bench_report_throughput(b, seconds, NULL);
 }
 
@@ -84,7 +81,7 @@ bench_pingpong(struct bench *b, char *buf)
 	long long i, total = b->warmup + b->count;
 	char down[PATH_MAX], up[PATH_MAX];
 	double *rtt, t0;
-	int dfd, ufd, status;
+	int dfd, ufd;
 	pid_t pid;
 
 	if ((rtt = malloc((size_t)b->count * sizeof(*rtt))) == NULL)
@@ -125,9 +122,7 @@ bench_pingpong(struct bench *b, char *buf)
 	}
 	if (close(dfd) == -1 || close(ufd) == -1)
 		err(1, "close");
-	while (waitpid(pid, &status, 0) == -1)
-		retry_if_eintr("waitpid %ld", (long)pid);
-	require_success(child_reaped(pid, "echo child", status), "echo child");
+	bench_wait(pid, "echo child");
 	bench_report_latency(b, rtt, (size_t)b->count, NULL);
 	free(rtt);
 }

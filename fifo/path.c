@@ -82,14 +82,9 @@ void
 watch_for_removal(void)
 {
 	struct itimerval tick = { { 1, 0 }, { 1, 0 } };
-	struct sigaction sa;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_alarm;
-	sigemptyset(&sa.sa_mask);
-	/* No SA_RESTART: the open() must come back to us with EINTR. */
-	if (sigaction(SIGALRM, &sa, NULL) == -1)
-		err(1, "sigaction SIGALRM");
+	/* The open() must come back to us with EINTR. */
+	interrupt_with(SIGALRM, on_alarm);
 	if (setitimer(ITIMER_REAL, &tick, NULL) == -1)
 		err(1, "setitimer");
 }

@@ -5,7 +5,6 @@
 #include "config.h"
 
 #include <sys/types.h>
-#include <sys/wait.h>
 
 #include <err.h>
 #include <fcntl.h>
@@ -131,7 +130,7 @@ static void
 bench_handoff(const struct opts *o, struct bench *b, char paths[3][PATH_MAX])
 {
 	long long k, total = b->warmup + b->count;
-	int fd[3], ready[2], status;
+	int fd[3], ready[2];
 	double *rtt, t0;
 	char c;
 	pid_t parent = getpid(), pid;
@@ -163,9 +162,7 @@ bench_handoff(const struct opts *o, struct bench *b, char paths[3][PATH_MAX])
 		if (k >= b->warmup)
 			rtt[k - b->warmup] = now() - t0;
 	}
-	while (waitpid(pid, &status, 0) == -1)
-		retry_if_eintr("waitpid %ld", (long)pid);
-	require_success(child_reaped(pid, "child", status), "child");
+	bench_wait(pid, "child");
 	if (close(fd[0]) == -1 || (o->kind == FLOCK &&
 	    (close(fd[1]) == -1 || close(fd[2]) == -1)))
 		err(1, "close");

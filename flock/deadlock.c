@@ -200,13 +200,8 @@ static void
 start_timer(double timeout)
 {
 	struct itimerval it;
-	struct sigaction sa;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_alarm;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGALRM, &sa, NULL) == -1)
-		err(1, "sigaction SIGALRM");
+	interrupt_with(SIGALRM, on_alarm);
 	memset(&it, 0, sizeof(it));
 	it.it_value.tv_sec = (time_t)timeout;
 	it.it_value.tv_usec = (suseconds_t)((timeout -

@@ -9,6 +9,9 @@
  */
 #include "config.h"
 
+#include <sys/types.h>
+#include <sys/wait.h>
+
 #include <err.h>
 #include <errno.h>
 #include <sched.h>
@@ -198,4 +201,14 @@ drain_timed(int fd, char *buf, const struct bench *b)
 	    (unsigned long long)b->count * b->size) == -1)
 		errx(1, "the sender stopped early");
 	return now() - t0;
+}
+
+void
+bench_wait(pid_t pid, const char *who)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) == -1)
+		retry_if_eintr("waitpid %ld", (long)pid);
+	require_success(child_reaped(pid, who, status), who);
 }

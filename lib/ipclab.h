@@ -136,6 +136,11 @@ const char *file_kind(mode_t mode);
 long long	proc_limit(const char *path);
 /* In a child after fork(): get SIG when the parent dies (prctl). */
 void		die_with_parent(pid_t parent, int sig);
+/*
+ * Catch SIG with HANDLER and no SA_RESTART, so that a blocking call it
+ * arrives in returns EINTR: how a timer or SIGCHLD ends a wait.
+ */
+void		interrupt_with(int sig, void (*handler)(int));
 
 /* Cleanup (cleanup.c) ------------------------------------------------- */
 
@@ -265,6 +270,11 @@ void	bench_announce(const struct bench *b, const char *stream);
  * the sender stopped early.
  */
 double	drain_timed(int fd, char *buf, const struct bench *b);
+/*
+ * Wait for a bench's child WHO and exit 1 unless it succeeded.  A bench's
+ * waitpid() is plumbing; the lessons write theirs out.
+ */
+void	bench_wait(pid_t pid, const char *who);
 /* The throughput line: seconds for count messages of size bytes. */
 void	bench_report_throughput(const struct bench *b, double seconds,
 	    const char *extra);

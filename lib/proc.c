@@ -1,13 +1,16 @@
 /*
  * proc.c - process plumbing: read a kernel limit from /proc, to name it
- * in an error; make a forked child die with its parent.
+ * in an error; make a forked child die with its parent; let a signal
+ * interrupt a blocking call.
  */
 #include "config.h"
 
 #include <sys/prctl.h>
 
 #include <err.h>
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "ipclab.h"
@@ -41,4 +44,17 @@ die_with_parent(pid_t parent, int sig)
 		err(1, "prctl PR_SET_PDEATHSIG");
 	if (getppid() != parent)
 		_exit(1);
+}
+
+void
+interrupt_with(int sig, void (*handler)(int))
+{
+	struct sigaction sa;
+	char name[32];
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(sig, &sa, NULL) == -1)
+		err(1, "sigaction SIG%s", signal_name(sig, name, sizeof(name)));
 }

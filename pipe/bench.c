@@ -9,7 +9,6 @@
 
 #include <sys/types.h>
 #include <sys/uio.h>
-#include <sys/wait.h>
 
 #include <err.h>
 #include <errno.h>
@@ -32,7 +31,7 @@ bench_stream(struct bench *b, char *buf)
 	long long i, total = b->warmup + b->count;
 	double seconds;
 	pid_t pid;
-	int fd[2], status;
+	int fd[2];
 
 	if (pipe(fd) == -1)
 		err(1, "pipe");
@@ -54,9 +53,7 @@ bench_stream(struct bench *b, char *buf)
 	seconds = drain_timed(fd[0], buf, b);
 	if (close(fd[0]) == -1)
 		err(1, "close");
-	while (waitpid(pid, &status, 0) == -1)
-		retry_if_eintr("waitpid %ld", (long)pid);
-	require_success(child_reaped(pid, "sender", status), "sender");
+	bench_wait(pid, "sender");
 	bench_report_throughput(b, seconds, NULL);
 }
 
@@ -68,7 +65,7 @@ static void
 bench_pingpong(struct bench *b, char *buf)
 {
 	long long i, total = b->warmup + b->count;
-	int down[2], up[2], status;
+	int down[2], up[2];
 	double *rtt, t0;
 	pid_t pid;
 
@@ -104,10 +101,7 @@ bench_pingpong(struct bench *b, char *buf)
 	}
 	if (close(down[1]) == -1 || close(up[0]) == -1)
 		err(1, "close");
-	while (waitpid(pid, &status, 0) == -1)
-		retry_if_eintr("waitpid %ld", (long)pid);
-	require_success(child_reaped(pid, "echo child", status),
-	    "echo child");
+	bench_wait(pid, "echo child");
 	bench_report_latency(b, rtt, (size_t)b->count, NULL);
 	free(rtt);
 }
@@ -152,7 +146,7 @@ bench_splice(struct bench *b, char *buf)
 	long long i, max, total = b->warmup + b->count;
 	struct iovec iov;
 	char extra[32];
-	int fd[2], nul, pipesz, status;
+	int fd[2], nul, pipesz;
 	double t0, t1;
 	ssize_t n;
 	pid_t pid;
@@ -207,9 +201,7 @@ bench_splice(struct bench *b, char *buf)
 	t1 = now();
 	if (close(fd[0]) == -1 || close(nul) == -1)
 		err(1, "close");
-	while (waitpid(pid, &status, 0) == -1)
-		retry_if_eintr("waitpid %ld", (long)pid);
-	require_success(child_reaped(pid, "sender", status), "sender");
+	bench_wait(pid, "sender");
 	snprintf(extra, sizeof(extra), "pipe_size=%d", pipesz);
 	bench_report_throughput(b, t1 - t0, extra);
 }

@@ -10,7 +10,6 @@
 
 #include <sys/types.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 
 #include <err.h>
 #include <sched.h>
@@ -116,11 +115,9 @@ finish_ring(const struct opts *o, struct region *reg, pid_t pid,
     const char *who, size_t nslots, char *extra, size_t len)
 {
 	struct ring *r = reg->addr;
-	int n = 0, status;
+	int n = 0;
 
-	while (waitpid(pid, &status, 0) == -1)
-		retry_if_eintr("waitpid %ld", (long)pid);
-	require_success(child_reaped(pid, who, status), who);
+	bench_wait(pid, who);
 	if (nslots != 0)
 		n = snprintf(extra, len, "slots=%zu ", nslots);
 	snprintf(extra + n, len - (size_t)n, "wait=%s cpu_s=%.3f",

@@ -6,7 +6,6 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 
 #include <err.h>
 #include <netinet/in.h>
@@ -123,7 +122,7 @@ bench_stream(struct bench *b, struct endpoint *ep, char *buf)
 {
 	long long i, total = b->warmup + b->count;
 	double seconds;
-	int sv[2], child, status;
+	int sv[2], child;
 	pid_t pid;
 
 	bench_pair(b, ep, sv, &child, &pid, 1);
@@ -138,9 +137,7 @@ bench_stream(struct bench *b, struct endpoint *ep, char *buf)
 	seconds = drain_timed(sv[0], buf, b);
 	if (close(sv[0]) == -1)
 		err(1, "close");
-	while (waitpid(pid, &status, 0) == -1)
-		retry_if_eintr("waitpid %ld", (long)pid);
-	require_success(child_reaped(pid, "sender", status), "sender");
+	bench_wait(pid, "sender");
 	bench_report_throughput(b, seconds, NULL);
 }
 
@@ -150,7 +147,7 @@ bench_pingpong(struct bench *b, struct endpoint *ep, char *buf)
 {
 	long long i, total = b->warmup + b->count;
 	double *rtt, t0;
-	int sv[2], child, status;
+	int sv[2], child;
 	pid_t pid;
 
 	if ((rtt = malloc((size_t)b->count * sizeof(*rtt))) == NULL)
@@ -177,9 +174,7 @@ bench_pingpong(struct bench *b, struct endpoint *ep, char *buf)
 	}
 	if (close(sv[0]) == -1)
 		err(1, "close");
-	while (waitpid(pid, &status, 0) == -1)
-		retry_if_eintr("waitpid %ld", (long)pid);
-	require_success(child_reaped(pid, "echo child", status), "echo child");
+	bench_wait(pid, "echo child");
 	bench_report_latency(b, rtt, (size_t)b->count, NULL);
 	free(rtt);
 }
