@@ -127,6 +127,49 @@ print_usage(FILE *f, const struct program *p)
 	    program_invocation_short_name, program_invocation_short_name);
 }
 
+/*
+ * --list-options: every option word C takes (or the program, if C is
+ * NULL), one a line, for the completion; --help's order.
+ */
+static void
+list_options(const struct program *p, const struct command *c)
+{
+	const struct option_def *d = p->options, *k = common_options, *next;
+
+	while (d->val != 0 || k->val != 0) {
+		if (k->val == 0 || (d->val != 0 && d->val < k->val))
+			next = d++;
+		else
+			next = k++;
+		if (c != NULL && strchr(c->opts, next->val) == NULL &&
+		    strchr(COMMON_OPTIONS, next->val) == NULL)
+			continue;
+		if (next->has_short)
+			printf("-%c\n", next->val);
+		if (next->name != NULL)
+			printf("--%s\n", next->name);
+	}
+	if (c == NULL)
+		printf("--version\n");
+}
+
+/* --list-commands and --list-options: what the completion offers. */
+static int
+list_words(const struct program *p, int what, int nargs, char **argv)
+{
+	const struct command *c;
+
+	for (c = p->commands; c->name != NULL; c++)
+		if (what == OPT_LIST_COMMANDS)
+			printf("%s\n", c->name);
+		else if (nargs > 0 && strcmp(c->name, argv[1]) == 0)
+			break;
+	if (what == OPT_LIST_OPTIONS)
+		list_options(p, c->name != NULL ? c : NULL);
+	flush_stdout();
+	return 0;
+}
+
 static void
 print_command_help(const struct program *p, const struct command *c)
 {
@@ -172,8 +215,8 @@ add_option(const struct option_def *d, char *os, size_t oslen,
 	}
 	if (d->name == NULL)
 		return;
-	/* Room for this one, --version and the terminating entry. */
-	if (*n + 3 > max)
+	/* Room for this one, lib's three and the terminating entry. */
+	if (*n + 5 > max)
 		errx(1, "internal error: too many long options");
 	lo[*n].name = d->name;
 	lo[*n].has_arg = d->arg != NULL ? required_argument : no_argument;
@@ -204,6 +247,16 @@ make_getopt_tables(const struct program *p, char *os, size_t oslen,
 	lo[n].flag = NULL;
 	lo[n].val = OPT_VERSION;
 	n++;
+	lo[n].name = "list-commands";
+	lo[n].has_arg = no_argument;
+	lo[n].flag = NULL;
+	lo[n].val = OPT_LIST_COMMANDS;
+	n++;
+	lo[n].name = "list-options";
+	lo[n].has_arg = no_argument;
+	lo[n].flag = NULL;
+	lo[n].val = OPT_LIST_OPTIONS;
+	n++;
 	memset(&lo[n], 0, sizeof(lo[n]));
 }
 
@@ -213,7 +266,7 @@ run_program(const struct program *p, struct opts *o, int argc, char **argv)
 	static struct option longopts[64];
 	const struct command *c;
 	char optstring[128], seen[64] = "";
-	int ch, help = 0, nargs = 0, rc;
+	int ch, help = 0, list = 0, nargs = 0, rc;
 
 	/* We word the errors ourselves: getopt would name argv[0] as typed. */
 	opterr = 0;
@@ -240,6 +293,10 @@ run_program(const struct program *p, struct opts *o, int argc, char **argv)
 			break;
 		case OPT_VERSION:
 			print_version();
+		case OPT_LIST_COMMANDS:
+		case OPT_LIST_OPTIONS:
+			list = ch;
+			break;
 		default:
 			p->set(o, ch, optarg);
 			break;
@@ -252,6 +309,8 @@ run_program(const struct program *p, struct opts *o, int argc, char **argv)
 	while (optind < argc)
 		argv[1 + nargs++] = argv[optind++];
 
+	if (list != 0)
+		return list_words(p, list, nargs, argv);
 	if (nargs == 0) {
 		if (help) {
 			print_usage(stdout, p);

@@ -72,6 +72,9 @@ struct option_def {
 };
 
 #define OPT_VERSION	0x100		/* --version has no short form */
+/* Hidden, for the bash completion: the words a command line may take. */
+#define OPT_LIST_COMMANDS 0x101		/* --list-commands */
+#define OPT_LIST_OPTIONS  0x102		/* --list-options [COMMAND] */
 
 struct program {
 	const char			*summary;	/* what it teaches */

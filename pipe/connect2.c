@@ -193,6 +193,7 @@ parse_command_line(int argc, char **argv, char ***cmd1, char ***cmd2)
 		{ "pipefail", no_argument, NULL, 'p' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "list-options", no_argument, NULL, OPT_LIST_OPTIONS },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch, i, pipefail = 0;
@@ -213,6 +214,15 @@ parse_command_line(int argc, char **argv, char ***cmd1, char ***cmd2)
 			break;
 		case OPT_VERSION:
 			print_version();
+		case OPT_LIST_OPTIONS:
+			/* Hidden: the words the bash completion offers. */
+			for (i = 0; longopts[i].val != OPT_LIST_OPTIONS; i++) {
+				if (longopts[i].val < 0x100)
+					printf("-%c\n", longopts[i].val);
+				printf("--%s\n", longopts[i].name);
+			}
+			flush_stdout();
+			exit(0);
 		default:
 			bad_option(ch, argv);
 		}

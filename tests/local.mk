@@ -55,6 +55,7 @@ TESTS += \
 	%D%/ipc-signal.sh \
 	%D%/ipc-socket.sh \
 	%D%/jobcontrol.sh \
+	%D%/kit.sh \
 	%D%/limits.sh \
 	%D%/manpages.sh \
 	%D%/privacy.sh \
