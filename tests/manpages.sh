@@ -48,4 +48,42 @@ for prog in ipc-pipe ipc-fifo ipc-msgq ipc-shm ipc-sem ipc-socket \
 	done
 	is "$missing" "" "$prog.1 has an entry for every command"
 done
+# THE SOURCE: before SEE ALSO; each lesson it names is there in the
+# tree, the function too; every command is in it.
+for page in "$man"/*.[17]; do
+	name=$(basename "$page")
+	prog=${name%.[17]}
+	order=$(sed -n 's/^\.Sh \(THE SOURCE\|SEE ALSO\)$/\1/p' "$page" |
+	    tr '\n' '|')
+	is "$order" "THE SOURCE|SEE ALSO|" \
+	    "$name: THE SOURCE comes before SEE ALSO"
+	src=$(sed -n '/^\.Sh THE SOURCE$/,/^\.Sh /p' "$page")
+	entries=$(printf '%s\n' "$src" |
+	    sed -n 's/^\.It Pa \([^ ]*\) Fn \([^ ]*\)$/\1 \2/p')
+	bad=
+	while read -r file fn; do
+		[ -n "$file" ] || continue
+		grep -q "^$fn(" "$top_srcdir/$file" 2>/dev/null ||
+		    bad="$bad $file:$fn"
+	done <<EOF2
+$entries
+EOF2
+	is "$bad" "" \
+	    "$name: each file and function THE SOURCE names is in the tree"
+	check "$name: THE SOURCE names at least one lesson" test -n "$entries"
+	stale=
+	for f in $(sed -n 's/^\.Pa \([a-z0-9]*\/[A-Za-z0-9_.-]*\.[ch]\).*/\1/p' \
+	    "$page" | sort -u); do
+		[ -f "$top_srcdir/$f" ] || stale="$stale $f"
+	done
+	is "$stale" "" "$name: every source file the page names is in the tree"
+	command -v "$prog" >/dev/null 2>&1 || continue
+	[ "$prog" = connect2 ] && continue
+	missing=
+	for c in $("$prog" --list-commands); do
+		printf '%s\n' "$src" | grep -q "^\.Cm $c\( \|$\)" ||
+		    missing="$missing $c"
+	done
+	is "$missing" "" "$name: THE SOURCE says where each command is taught"
+done
 done_testing
