@@ -25,16 +25,13 @@
 #include "ipclab.h"
 #include "ipc-flock.h"
 
-/* How many turns of each side the demo narrates before it goes quiet. */
-#define NARRATED	3
 /* Microseconds: making a number, working on a batch, idling when empty. */
 #define PRODUCE_USEC	50
 #define CONSUME_USEC	500
 #define IDLE_USEC	1000
 
-static void	produce(const struct opts *, int);
-static size_t	consume(const struct opts *, int, const char *, int,
-		    struct tally *);
+static void	produce(int, int, long long);
+static size_t	consume(int, const char *, int, int, struct tally *);
 
 /* demo: one shared file, a producer child, and the parent consuming. */
 int
@@ -45,14 +42,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 	int fd, status = 0, done = 0;
 	pid_t parent, pid, r;
 
-	(void)argv;
-	if (argc > 0)
-		usage_error("demo takes no arguments");
-	if (o->count == 0)
-		o->count = 1000;
-	if (o->count > 1000000)
-		usage_error("-n: demo counts at most 1000000 numbers");
-	tally_start(&t, o->count);
+	tally_start(&t, demo_count(o, argc, argv));
 	narrate_role("consumer");
 
 	/* O_APPEND: each write goes to the end, even after ftruncate. */
@@ -65,7 +55,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 	if (pid == 0) {
 		narrate_role("producer");
 		die_with_parent(parent, SIGKILL);
-		produce(o, fd);
+		produce(fd, !o->no_lock, t.count);
 		_exit(0);
 	}
 	at_exit_stop_child(pid);
@@ -87,7 +77,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 			    how, sizeof(how)));
 			done = 1;
 		}
-		if (consume(o, fd, path, done, &t) == 0 && !done)
+		if (consume(fd, path, !o->no_lock, done, &t) == 0 && !done)
 			nap(IDLE_USEC);
 	}
 	require_success(status, "producer");
@@ -98,91 +88,70 @@ cmd_demo(struct opts *o, int argc, char **argv)
 
 /* The producer, in the child: append 1..COUNT, a line each, locked. */
 static void
-produce(const struct opts *o, int fd)
+produce(int fd, int lock, long long count)
 {
-	/* A write lock on the whole file: l_start 0, l_len 0 (to EOF). */
-	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	/* A write lock on the whole file (l_start 0, l_len 0: to EOF). */
+	struct flock lk = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	struct flock unlk = { .l_type = F_UNLCK, .l_whence = SEEK_SET };
 	char line[32];
 	long long i;
-	int len, lock = !o->no_lock;
+	int len;
 
-	for (i = 1; i <= o->count; i++) {
+	for (i = 1; i <= count; i++) {
 		stop_if_signalled();
 		nap(PRODUCE_USEC);
-		fl.l_type = F_WRLCK;
 		/* F_SETLKW sleeps while the consumer holds the lock. */
-		while (lock && fcntl(fd, F_SETLKW, &fl) == -1)
+		while (lock && fcntl(fd, F_SETLKW, &lk) == -1)
 			retry_if_eintr("fcntl F_SETLKW");
-		if (lock && i <= NARRATED)
-			say("fcntl(%d, F_SETLKW, write lock, whole file) -> "
-			    "granted", fd);
+		say_if(i <= NARRATED && lock, "fcntl(%d, F_SETLKW, write lock, "
+		    "whole file) -> granted", fd);
 		len = snprintf(line, sizeof(line), "%lld\n", i);
-		/* O_APPEND: each write lands at the end, wherever it is now. */
 		if (write_all(fd, line, (size_t)len) == -1)
 			err(1, "write the shared file");
-		if (i <= NARRATED)
-			say("write(%d, \"%lld\\n\"): O_APPEND puts it at the "
-			    "end of the file", fd, i);
-		fl.l_type = F_UNLCK;
-		if (lock && fcntl(fd, F_SETLK, &fl) == -1)
+		say_if(i <= NARRATED, "write(%d, \"%lld\\n\"): O_APPEND puts "
+		    "it at the end of the file", fd, i);
+		if (lock && fcntl(fd, F_SETLK, &unlk) == -1)
 			err(1, "fcntl F_UNLCK");
-		if (lock && i <= NARRATED)
-			say("fcntl(%d, F_SETLK, F_UNLCK) -> released; the "
-			    "consumer may have its turn", fd);
-		if (i == NARRATED && o->count > NARRATED)
-			say("the other %lld numbers go the same way, without "
-			    "narration", o->count - NARRATED);
+		say_if(i <= NARRATED && lock, "fcntl(%d, F_SETLK, F_UNLCK) -> "
+		    "released; the consumer may have its turn", fd);
+		producer_goes_quiet(i, count);
 	}
-	say("produced %lld numbers; exiting", o->count);
+	say("produced %lld numbers; exiting", count);
 }
 
-/*
- * One turn of the consumer: lock, read all, work on it, empty the file,
- * unlock.  LAST: the producer is gone.  Returns the bytes it read.
- */
+/* A turn of the consumer (LAST: the producer is gone); returns bytes read. */
 static size_t
-consume(const struct opts *o, int fd, const char *path, int last,
-    struct tally *t)
+consume(int fd, const char *path, int lock, int last, struct tally *t)
 {
-	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
-	long long got;
-	size_t len;
-	int tell, lock = !o->no_lock;
+	struct flock lk = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	struct flock unlk = { .l_type = F_UNLCK, .l_whence = SEEK_SET };
+	size_t got, len;
+	int tell;
 
-	while (lock && fcntl(fd, F_SETLKW, &fl) == -1)
+	while (lock && fcntl(fd, F_SETLKW, &lk) == -1)
 		retry_if_eintr("fcntl F_SETLKW");
 	/* With pread(2) (files.c): the file offset is the producer's too. */
 	len = read_whole(fd, &t->buf, &t->cap);
-	got = tally_batch(t, len);
-	/* Narrate the first empty turn, a few full ones, and the last. */
-	tell = last || (len > 0 ? t->turns < NARRATED : !t->empty++);
-	if (tell && lock)
-		say("fcntl(%d, F_SETLKW, write lock, whole file) -> granted",
-		    fd);
+	tell = tally_turn(t, len, last, &got);
+	say_if(tell && lock, "fcntl(%d, F_SETLKW, write lock, whole file) -> "
+	    "granted", fd);
+	say_if(tell && len == 0, "pread -> 0 bytes: nothing to read yet");
 	if (len > 0) {
-		if (tell)
-			say("pread -> %lld number%s; working on %s for %d us "
-			    "%s", got, got == 1 ? "" : "s", got == 1 ? "it" :
-			    "them", CONSUME_USEC, lock ? "while holding the "
-			    "lock" : "(nothing stops the producer)");
+		say_if(tell, "pread -> %zu number%s; working on %s for %d us "
+		    "%s", got, got == 1 ? "" : "s", got == 1 ? "it" : "them",
+		    CONSUME_USEC, lock ? "while holding the lock" :
+		    "(nothing stops the producer)");
 		/* The work that makes the race window wide. */
 		nap(CONSUME_USEC);
 		/* Empty the file: this destroys anything unread. */
 		if (ftruncate(fd, 0) == -1)
 			err(1, "ftruncate %s", path);
-		if (tell)
-			say("ftruncate(%d, 0): the file is empty again", fd);
-		tally_turn(t, got);
-	} else if (tell) {
-		say("pread -> 0 bytes: nothing to read yet");
+		say_if(tell, "ftruncate(%d, 0): the file is empty again", fd);
 	}
-	fl.l_type = F_UNLCK;
-	if (lock && fcntl(fd, F_SETLK, &fl) == -1)
+	if (lock && fcntl(fd, F_SETLK, &unlk) == -1)
 		err(1, "fcntl F_UNLCK");
-	if (tell && lock)
-		say("fcntl(%d, F_SETLK, F_UNLCK) -> released%s", fd,
-		    len == 0 ? "; napping 1 ms" : "");
-	if (len > 0 && t->turns == NARRATED && !last)
-		say("the consumer goes on taking turns, without narration");
+	say_if(tell && lock, "fcntl(%d, F_SETLK, F_UNLCK) -> released%s", fd,
+	    len == 0 ? "; napping 1 ms" : "");
+	consumer_goes_quiet(t, len, last);
 	return len;
 }

@@ -135,12 +135,25 @@ struct tally {
 	size_t		 cap;
 };
 
+/* How many turns of each side the demo narrates before it goes quiet. */
+#define NARRATED	3
+
+/* How many numbers demo makes (-n, or 1000); usage errors end it. */
+long long	demo_count(const struct opts *o, int argc, char **argv);
 /* Start counting for COUNT numbers. */
 void	tally_start(struct tally *t, long long count);
-/* Tally the batch of LEN bytes in t->buf; returns the numbers in it. */
-long long	tally_batch(struct tally *t, size_t len);
-/* A batch of GOT numbers was read and the file emptied. */
-void	tally_turn(struct tally *t, long long got);
+/*
+ * Tally a turn of the consumer, which read LEN bytes into t->buf (LAST:
+ * the producer is gone): *GOT is the numbers in them.  Returns whether
+ * the demo narrates this turn.
+ */
+int	tally_turn(struct tally *t, size_t len, int last, size_t *got);
+/* Say, once, that the consumer (or the producer) goes on unnarrated. */
+void	consumer_goes_quiet(const struct tally *t, size_t len, int last);
+void	producer_goes_quiet(long long i, long long count);
+/* say() if TELL: the demo narrates only a few turns of each side. */
+void	say_if(int tell, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 /* The closing lines on stdout and the verdict: the exit status. */
 int	tally_report(const struct opts *o, struct tally *t);
 

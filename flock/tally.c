@@ -1,6 +1,6 @@
 /*
- * tally.c - the demo's bookkeeping: which numbers the consumer found, and
- * which it never did.
+ * tally.c - the demo's bookkeeping: its count, which numbers the consumer
+ * found and which it never did, and which turns the demo narrates.
  *
  * Each number 1..COUNT should arrive exactly once.  Without the lock,
  * a number appended between the consumer's read and its ftruncate is
@@ -11,12 +11,29 @@
 
 #include <err.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ipclab.h"
 #include "ipc-flock.h"
+
+static long long	count_batch(struct tally *, size_t);
+
+/* One number a byte in seen[]: a million of them is plenty. */
+long long
+demo_count(const struct opts *o, int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 0)
+		usage_error("demo takes no arguments");
+	if (o->count == 0)
+		return 1000;
+	if (o->count > 1000000)
+		usage_error("-n: demo counts at most 1000000 numbers");
+	return o->count;
+}
 
 void
 tally_start(struct tally *t, long long count)
@@ -28,8 +45,33 @@ tally_start(struct tally *t, long long count)
 		err(1, "calloc");
 }
 
-long long
-tally_batch(struct tally *t, size_t len)
+/*
+ * A turn that found numbers counts towards the batch sizes the report
+ * gives.  Narrated: the first turn that finds the file empty, the first
+ * NARRATED that find numbers, and the last (once the producer is gone).
+ */
+int
+tally_turn(struct tally *t, size_t len, int last, size_t *got)
+{
+	long long n = count_batch(t, len);
+
+	*got = (size_t)n;
+	if (len > 0) {
+		t->consumed += n;
+		t->turns++;
+		if (n > t->most)
+			t->most = n;
+		if (t->least < 0 || n < t->least)
+			t->least = n;
+	}
+	if (last)
+		return 1;
+	return len > 0 ? t->turns <= NARRATED : t->empty++ == 0;
+}
+
+/* The numbers in the LEN bytes of t->buf: each marked seen, or counted bad. */
+static long long
+count_batch(struct tally *t, size_t len)
 {
 	char *p = t->buf, *nl, *end, *buf = t->buf;
 	long long n = 0, v;
@@ -59,15 +101,36 @@ tally_batch(struct tally *t, size_t len)
 	return n;
 }
 
+/* After its last narrated full turn, the consumer goes on unnarrated. */
 void
-tally_turn(struct tally *t, long long got)
+consumer_goes_quiet(const struct tally *t, size_t len, int last)
 {
-	t->consumed += got;
-	t->turns++;
-	if (got > t->most)
-		t->most = got;
-	if (t->least < 0 || got < t->least)
-		t->least = got;
+	if (len > 0 && t->turns == NARRATED && !last)
+		say("the consumer goes on taking turns, without narration");
+}
+
+/* After its NARRATED-th number, the producer makes the rest unnarrated. */
+void
+producer_goes_quiet(long long i, long long count)
+{
+	if (i == NARRATED && count > NARRATED)
+		say("the other %lld numbers go the same way, without "
+		    "narration", count - NARRATED);
+}
+
+/* say(), on the turns the demo narrates (TELL) and on no others. */
+void
+say_if(int tell, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	if (!tell)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	say("%s", line);
 }
 
 int
