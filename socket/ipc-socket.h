@@ -67,7 +67,10 @@ int	serve_dgram(const struct opts *o, int fd);
 void	connect_dgram(int fd, const struct endpoint *ep, int argc,
 	    char **argv);
 
-/* received.c: a received descriptor, named and read. */
+/* received.c: a received descriptor, taken out, named and read. */
+int	keep_first_fd(const unsigned char *data, size_t nfds, int fd);
+void	sender_number(char *data, size_t n, int *theirs);
+void	warn_if_truncated(const struct msghdr *msg);
 void	describe_received(int fd, int sender_fd);
 long long copy_out(int fd);
 
