@@ -70,9 +70,7 @@ cmd_cred(struct opts *o, int argc, char **argv)
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {
-		narrate_role("client");
-		if (close(lfd) == -1)
-			err(1, "close");
+		forked_client(lfd);
 		cred_client(&ep);
 	}
 	at_exit_stop_child(pid);

@@ -56,8 +56,12 @@ int	server_socket(struct endpoint *ep);
 void	describe_peer(int fd, int family, const struct sockaddr_storage *sa,
 	    char *buf, size_t len);
 
-/* client.c: socket() and connect(); send() until all is sent. */
+/*
+ * client.c: socket() and connect(); a forked client's first steps; send()
+ * until all is sent.
+ */
 int	client_socket(const struct endpoint *ep);
+void	forked_client(int lfd);
 int	send_all(int fd, const void *buf, size_t len);
 const char *const *message_lines(int *argc, char **argv,
 	    const char *const *fallback, int n, const char *what);
