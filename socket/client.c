@@ -37,6 +37,19 @@ client_socket(const struct endpoint *ep)
 	return fd;
 }
 
+/*
+ * The first steps of a client that a server forked, to show both sides
+ * in one run: its name in the narration, and the listening socket LFD
+ * closed, for accepting is the server's part.
+ */
+void
+forked_client(int lfd)
+{
+	narrate_role("client");
+	if (close(lfd) == -1)
+		err(1, "close");
+}
+
 static char	*join_lines(int argc, char **argv, size_t *lenp);
 static void	 connect_stream(int fd, const struct endpoint *ep, char *msg,
 		    size_t msglen);

@@ -25,6 +25,15 @@
 #include "ipclab.h"
 #include "ipc-socket.h"
 
+/*
+ * Room for one SCM_CREDENTIALS control message, in a union so that it is
+ * aligned as a struct cmsghdr must be.
+ */
+union cred_control {
+	struct cmsghdr	align;
+	char		space[CMSG_SPACE(sizeof(struct ucred))];
+};
+
 static void	cred_client(const struct endpoint *ep)
 		    __attribute__((noreturn));
 static void	recv_cred(int sock, char *buf, size_t size, struct ucred *uc);
@@ -61,9 +70,7 @@ cmd_cred(struct opts *o, int argc, char **argv)
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {
-		narrate_role("client");
-		if (close(lfd) == -1)
-			err(1, "close");
+		forked_client(lfd);
 		cred_client(&ep);
 	}
 	at_exit_stop_child(pid);
@@ -150,22 +157,15 @@ cred_client(const struct endpoint *ep)
 static int
 send_cred(int sock, const char *text, const struct ucred *uc)
 {
-	union {
-		struct cmsghdr	align;
-		char		space[CMSG_SPACE(sizeof(struct ucred))];
-	} control;
+	union cred_control control;
+	struct iovec iov = { .iov_base = (void *)(uintptr_t)text,
+	    .iov_len = strlen(text) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 	struct cmsghdr *cm;
-	struct msghdr msg;
-	struct iovec iov;
 	ssize_t r;
 
-	memset(&msg, 0, sizeof(msg));
-	memset(&control, 0, sizeof(control));
-	iov.iov_base = (void *)(uintptr_t)text;
-	iov.iov_len = strlen(text);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
 	if (uc != NULL) {
+		memset(&control, 0, sizeof(control));
 		msg.msg_control = control.space;
 		msg.msg_controllen = sizeof(control.space);
 		cm = CMSG_FIRSTHDR(&msg);
@@ -183,22 +183,14 @@ send_cred(int sock, const char *text, const struct ucred *uc)
 static void
 recv_cred(int sock, char *buf, size_t size, struct ucred *uc)
 {
-	union {
-		struct cmsghdr	align;
-		char		space[CMSG_SPACE(sizeof(struct ucred))];
-	} control;
+	union cred_control control;
+	struct iovec iov = { .iov_base = buf, .iov_len = size - 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = control.space,
+	    .msg_controllen = sizeof(control.space) };
 	struct cmsghdr *cm;
-	struct msghdr msg;
-	struct iovec iov;
 	ssize_t n;
 
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = buf;
-	iov.iov_len = size - 1;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = control.space;
-	msg.msg_controllen = sizeof(control.space);
 	while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) == -1)
 		retry_if_eintr("recvmsg");
 	if (n == 0)

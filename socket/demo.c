@@ -82,9 +82,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {
-		narrate_role("client");
-		if (close(lfd) == -1)
-			err(1, "close");
+		forked_client(lfd);
 		demo_client(&ep, argc, lines);
 	}
 	at_exit_stop_child(pid);

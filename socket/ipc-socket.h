@@ -56,8 +56,12 @@ int	server_socket(struct endpoint *ep);
 void	describe_peer(int fd, int family, const struct sockaddr_storage *sa,
 	    char *buf, size_t len);
 
-/* client.c: socket() and connect(); send() until all is sent. */
+/*
+ * client.c: socket() and connect(); a forked client's first steps; send()
+ * until all is sent.
+ */
 int	client_socket(const struct endpoint *ep);
+void	forked_client(int lfd);
 int	send_all(int fd, const void *buf, size_t len);
 const char *const *message_lines(int *argc, char **argv,
 	    const char *const *fallback, int n, const char *what);
@@ -67,7 +71,10 @@ int	serve_dgram(const struct opts *o, int fd);
 void	connect_dgram(int fd, const struct endpoint *ep, int argc,
 	    char **argv);
 
-/* received.c: a received descriptor, named and read. */
+/* received.c: a received descriptor, taken out, named and read. */
+int	keep_first_fd(const unsigned char *data, size_t nfds, int fd);
+void	sender_number(char *data, size_t n, int *theirs);
+void	warn_if_truncated(const struct msghdr *msg);
 void	describe_received(int fd, int sender_fd);
 long long copy_out(int fd);
 

@@ -22,15 +22,24 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ipclab.h"
 #include "ipc-socket.h"
 
+/*
+ * Room for the control data of up to FDS_MAX descriptors, in a union so
+ * that it is aligned as a struct cmsghdr must be.
+ */
+#define FDS_MAX	8
+union fd_control {
+	struct cmsghdr	align;
+	char		space[CMSG_SPACE(FDS_MAX * sizeof(int))];
+};
+
 static void	send_fd(int sock, int filefd);
-static int	recv_fd(int sock, int *theirs);
+static ssize_t	recv_fd(int sock, int *fd, int *theirs);
 
 /*
  * passfd: the child opens FILE and passes the open descriptor over a
@@ -40,7 +49,7 @@ int
 cmd_passfd(struct opts *o, int argc, char **argv)
 {
 	const char *file;
-	int sv[2], fd, status, theirs;
+	int sv[2], fd, status, theirs = -1;
 	long long bytes;
 	pid_t pid;
 
@@ -73,11 +82,11 @@ cmd_passfd(struct opts *o, int argc, char **argv)
 	say("fork() -> sender %ld; it opens %s, we do not", (long)pid, file);
 	if (close(sv[1]) == -1)
 		err(1, "close");
-	/* Wait for the sender first, so we can name its descriptor. */
+	/* Wait for the sender first: its copy is closed before we use ours. */
 	while (waitpid(pid, &status, 0) == -1)
 		retry_if_eintr("waitpid %ld", (long)pid);
 	require_success(child_reaped(pid, "sender", status), "sender");
-	if ((fd = recv_fd(sv[0], &theirs)) == -1)
+	if (recv_fd(sv[0], &fd, &theirs) == 0 || fd == -1)
 		errx(1, "the sender sent no descriptor");
 	describe_received(fd, theirs);
 	say("the sender has exited and closed its copy, yet the file is "
@@ -91,32 +100,23 @@ cmd_passfd(struct opts *o, int argc, char **argv)
 }
 
 /*
- * Send open descriptor FILEFD over the Unix socket SOCK: a few bytes of
- * ordinary data (ancillary data never travels alone on a stream socket;
- * ours say which number the descriptor had here) and an SCM_RIGHTS
- * control message holding the descriptor itself.
+ * Send FILEFD over SOCK in an SCM_RIGHTS control message, with its number
+ * here as the data: control data never travels alone on a stream socket.
  */
 static void
 send_fd(int sock, int filefd)
 {
-	union {
-		struct cmsghdr	align;
-		char		space[CMSG_SPACE(sizeof(int))];
-	} control;
-	struct cmsghdr *cm;
-	struct msghdr msg;
-	struct iovec iov;
+	union fd_control control;
 	char number[16];
+	struct iovec iov = { .iov_base = number };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = control.space };
+	struct cmsghdr *cm;
 
 	snprintf(number, sizeof(number), "%d", filefd);
-	memset(&msg, 0, sizeof(msg));
-	memset(&control, 0, sizeof(control));
-	iov.iov_base = number;
 	iov.iov_len = strlen(number);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = control.space;
-	msg.msg_controllen = sizeof(control.space);
+	memset(&control, 0, sizeof(control));
+	msg.msg_controllen = CMSG_SPACE(sizeof(int));
 	cm = CMSG_FIRSTHDR(&msg);
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
@@ -130,77 +130,38 @@ send_fd(int sock, int filefd)
 }
 
 /*
- * Receive one descriptor from SOCK, reading until one comes (a sender
- * may send ordinary data first).  MSG_CMSG_CLOEXEC: the new descriptor is
- * close-on-exec at once.  Returns -1 at end of file with none.  *THEIRS
- * is the number the sender says the descriptor had there, or -1.
+ * Receive one message from SOCK: in *FD the descriptor it carries, or -1
+ * (MSG_CMSG_CLOEXEC: close-on-exec at once); in *THEIRS its number at the
+ * sender, if the data says.  Returns what recvmsg() does: 0 at end of file.
  */
-static int
-recv_fd(int sock, int *theirs)
+static ssize_t
+recv_fd(int sock, int *fd, int *theirs)
 {
-	union {
-		struct cmsghdr	align;
-		char		space[CMSG_SPACE(8 * sizeof(int))];
-	} control;
-	struct cmsghdr *cm;
-	struct msghdr msg;
-	struct iovec iov;
+	union fd_control control;
 	char data[256];
-	int fds[8], fd = -1;
-	size_t i, nfds;
+	struct iovec iov = { .iov_base = data, .iov_len = sizeof(data) - 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = control.space,
+	    .msg_controllen = sizeof(control.space) };
+	struct cmsghdr *cm;
 	ssize_t n;
 
-	*theirs = -1;
-	while (fd == -1) {
-		memset(&msg, 0, sizeof(msg));
-		iov.iov_base = data;
-		iov.iov_len = sizeof(data) - 1;
-		msg.msg_iov = &iov;
-		msg.msg_iovlen = 1;
-		msg.msg_control = control.space;
-		msg.msg_controllen = sizeof(control.space);
-		stop_if_signalled();
-		if ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) == -1) {
-			retry_if_eintr("recvmsg");
-			continue;
-		}
-		if (n == 0)
-			return -1;
-		say("recvmsg(%d) -> %zd byte%s of data, %zu bytes of control "
-		    "data", sock, n, n == 1 ? "" : "s",
-		    (size_t)msg.msg_controllen);
-		/* Our sendfd sends the number it had; others send anything. */
-		data[n] = '\0';
-		if (n < 8 && strspn(data, "0123456789") == (size_t)n)
-			*theirs = (int)strtol(data, NULL, 10);
-		/* Too little room: the kernel closed what did not fit. */
-		if (msg.msg_flags & MSG_CTRUNC)
-			warnx("recvmsg: MSG_CTRUNC: more control data came "
-			    "than we had room for; the descriptors that did "
-			    "not fit were closed");
-		for (cm = CMSG_FIRSTHDR(&msg); cm != NULL;
-		    cm = CMSG_NXTHDR(&msg, cm)) {
-			if (cm->cmsg_level != SOL_SOCKET ||
-			    cm->cmsg_type != SCM_RIGHTS)
-				continue;
-			nfds = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-			if (nfds > 8)
-				nfds = 8;
-			memcpy(fds, CMSG_DATA(cm), nfds * sizeof(int));
-			if (fd == -1 && nfds > 0)
-				fd = fds[0];
-			/* We asked for one: close any extra, or it leaks. */
-			for (i = 0; i < nfds; i++) {
-				if (fds[i] == fd)
-					continue;
-				say("an extra descriptor, fd %d: closing it",
-				    fds[i]);
-				if (close(fds[i]) == -1)
-					err(1, "close");
-			}
-		}
-	}
-	return fd;
+	*fd = -1;
+	stop_if_signalled();
+	while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) == -1)
+		retry_if_eintr("recvmsg");
+	if (n == 0)
+		return 0;
+	say("recvmsg(%d) -> %zd byte%s of data, %zu bytes of control data",
+	    sock, n, n == 1 ? "" : "s", (size_t)msg.msg_controllen);
+	sender_number(data, (size_t)n, theirs);
+	warn_if_truncated(&msg);
+	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm))
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_RIGHTS)
+			*fd = keep_first_fd(CMSG_DATA(cm),
+			    (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int), *fd);
+	return n;
 }
 
 /*
@@ -213,7 +174,7 @@ cmd_recvfd(struct opts *o, int argc, char **argv)
 	struct endpoint ep;
 	long long bytes;
 	char who[128];
-	int lfd, cfd, fd, theirs;
+	int lfd, cfd, fd, theirs = -1;
 
 	if (argc > 1)
 		usage_error("recvfd takes at most one PATH");
@@ -237,9 +198,12 @@ cmd_recvfd(struct opts *o, int argc, char **argv)
 	if (close(lfd) == -1)
 		err(1, "close");
 	cleanup_run();
-	if ((fd = recv_fd(cfd, &theirs)) == -1)
-		errx(1, "the sender closed the connection without sending a "
-		    "descriptor");
+	/* Any sender will do: it may send data before the descriptor. */
+	do {
+		if (recv_fd(cfd, &fd, &theirs) == 0)
+			errx(1, "the sender closed the connection without "
+			    "sending a descriptor");
+	} while (fd == -1);
 	describe_received(fd, theirs);
 	if (close(cfd) == -1)
 		err(1, "close");
