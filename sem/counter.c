@@ -7,11 +7,11 @@
  * MAP_SHARED|MAP_ANONYMOUS mapping made before fork(), so the children
  * share it; sem_init(pshared=1) makes the sem_t a lock between
  * processes; each child does sem_wait, cnt++, sem_post; the parent
- * waits for them and prints the total.  cmd_counter and work are that;
- * each kind of lock is four small functions (make, take, give, destroy):
- * the classic's unnamed semaphore first, then the variants, no lock at
- * all (--no-lock), a named semaphore (--named) and a System V set
- * (--sysv).
+ * waits for them and prints the total.  cmd_counter and work are that
+ * (gate.c starts the workers together, so that they race).  Each kind
+ * of lock is four small functions (make, take, give, destroy): the
+ * classic's unnamed semaphore first, then the variants, no lock at all
+ * (--no-lock), a named semaphore (--named) and a System V set (--sysv).
  */
 #include "config.h"
 
@@ -27,9 +27,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <semaphore.h>
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include "ipclab.h"
@@ -69,21 +67,15 @@ int
 cmd_counter(struct opts *o, int argc, char **argv)
 {
 	long long w, total, expected = o->workers * o->count;
-	pid_t parent = getpid(), *pids;
+	pid_t parent = getpid(), pids[WORKERS_MAX];
 	const struct lock *l;
 	struct counter *c;
 	int gate[2], status;
 
 	(void)argv;
-	if (argc > 0)
-		usage_error("counter takes no arguments");
-	if (o->no_lock + o->named + o->sysv > 1)
-		usage_error("counter: choose one of --no-lock, --named and "
-		    "--sysv");
+	check_counter(o, argc);
 	l = o->no_lock ? &lock_none : o->named ? &lock_named :
 	    o->sysv ? &lock_sysv : &lock_unnamed;
-	if ((pids = calloc((size_t)o->workers, sizeof(*pids))) == NULL)
-		err(1, "calloc");
 	narrate_role("parent");
 
 	/* One shared page: what a child writes there, the parent sees. */
@@ -96,29 +88,19 @@ cmd_counter(struct opts *o, int argc, char **argv)
 	    "at 0", sizeof(*c), (void *)c);
 	l->make(c);
 
-	/*
-	 * A gate: each worker blocks reading a pipe until the parent closes
-	 * the write end, so all of them start together, not one by one as
-	 * fork() makes them.  Otherwise a quick worker could finish before
-	 * the next one exists, and no race would show.
-	 */
-	if (pipe(gate) == -1)
-		err(1, "pipe");
+	/* The gate (gate.c) holds the workers until all exist: they race. */
+	make_gate(gate);
 	for (w = 0; w < o->workers; w++) {
 		if ((pids[w] = fork()) == -1)
 			err(1, "fork");
-		if (pids[w] == 0) {
-			free(pids);	/* the parent's list; a copy here */
+		if (pids[w] == 0)
 			work(c, l, o->count, (int)w + 1, gate, parent);
-		}
 		at_exit_stop_child(pids[w]);
 	}
 	say("forked %lld workers; each will do cnt++ %lld times (read, "
 	    "sched_yield, write)%s", o->workers, o->count,
 	    o->no_lock ? "" : " holding the semaphore");
-	if (close(gate[0]) == -1 || close(gate[1]) == -1)
-		err(1, "close");
-	say("close(gate): the workers start together");
+	open_gate(gate);
 	for (w = 0; w < o->workers; w++) {
 		while (waitpid(pids[w], &status, 0) == -1)
 			retry_if_eintr("waitpid %ld", (long)pids[w]);
@@ -136,7 +118,6 @@ cmd_counter(struct opts *o, int argc, char **argv)
 	l->destroy(c);
 	if (munmap(c, sizeof(*c)) == -1)
 		err(1, "munmap");
-	free(pids);
 	if (!o->no_lock && total != expected)
 		errx(1, "%lld updates were lost although every worker held the "
 		    "semaphore", expected - total);
@@ -145,28 +126,18 @@ cmd_counter(struct opts *o, int argc, char **argv)
 
 /*
  * Worker N, in its child: wait at the gate, then COUNT times cnt++ under
- * the lock.  cnt++ is three steps (read, add, write), and the
- * sched_yield() between the read and the write invites another worker to
- * run there, so a race that might hide on an idle machine shows up every
- * time, even on one or two cores.  Under the lock the yield is harmless:
- * nobody else may enter.
+ * the lock.  cnt++ is three steps (read, add, write); a sched_yield()
+ * between the read and the write invites another worker in, so the race
+ * shows every time, even on one core.  Under the lock nobody may enter.
  */
 static void
 work(struct counter *c, const struct lock *l, long long count, int n,
     const int gate[2], pid_t parent)
 {
-	static char role[32];
 	volatile long long *cnt = &c->cnt;
 	long long i, v;
-	char byte;
 
-	snprintf(role, sizeof(role), "worker %d", n);
-	narrate_role(role);
-	die_with_parent(parent, SIGKILL);
-	if (close(gate[1]) == -1)
-		err(1, "close");
-	if (read_full(gate[0], &byte, 1) == -1)
-		err(1, "read(gate)");
+	wait_at_gate(n, gate, parent);
 	say("the gate opened: %lld increments start", count);
 	for (i = 0; i < count; i++) {
 		stop_if_signalled();
@@ -190,7 +161,7 @@ make_unnamed(struct counter *c)
 	    "inside the shared mapping, value 1: a lock");
 }
 
-/* Sleeps while another worker holds the lock. */
+/* sem_wait sleeps while another worker holds the lock; sem_post wakes one. */
 static void
 take_unnamed(struct counter *c)
 {
@@ -198,7 +169,6 @@ take_unnamed(struct counter *c)
 		retry_if_eintr("sem_wait");
 }
 
-/* Wakes one sleeper, if there is one. */
 static void
 give_unnamed(struct counter *c)
 {

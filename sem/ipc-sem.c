@@ -35,6 +35,7 @@
  *	rm		sem/info.c:rm_posix; --sysv: rm_sysv
  *	undo		sem/undo.c:undo_sysv (SEM_UNDO, and without), then
  *			undo_posix
+ *	gate		sem/gate.c: how counter's workers start together
  *	lookups		sem/lookup.c: which semaphore a name or key means,
  *			and refusing someone else's default
  *	failures	sem/failed.c: why a call failed, in words
@@ -99,7 +100,7 @@ set_option(struct opts *o, int c, const char *arg)
 		o->timeout = parse_seconds("-t", arg, 0.001, 86400);
 		break;
 	case 'w':
-		o->workers = parse_count("-w", arg, 1, 64);
+		o->workers = parse_count("-w", arg, 1, WORKERS_MAX);
 		break;
 	}
 }

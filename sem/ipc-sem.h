@@ -15,6 +15,9 @@
 /* The largest value a System V semaphore can hold (SEMVMX in the kernel). */
 #define SYSV_VALUE_MAX	32767
 
+/* The most worker processes counter forks (-w). */
+#define WORKERS_MAX	64
+
 struct opts {
 	long long	 workers;	/* counter: worker processes */
 	long long	 count;		/* counter: increments per worker */
@@ -73,7 +76,13 @@ struct timespec	realtime_after(double seconds);
 struct timespec	timeout_of(double seconds);
 int		ts_before(const struct timespec *a, const struct timespec *b);
 
+/* counter's start gate: all the workers go at once (gate.c). */
+void	make_gate(int gate[2]);
+void	wait_at_gate(int n, const int gate[2], pid_t parent);
+void	open_gate(int gate[2]);
+
 /* Which semaphore: names, keys, ownership (lookup.c). */
+void		 check_counter(const struct opts *, int argc);
 void		 check_kind(const struct opts *, const char *cmd);
 const char	*posix_name(const struct opts *, char *buf, size_t len);
 const char	*posix_path(char *buf, size_t len, const char *name);

@@ -5,6 +5,7 @@ bin_PROGRAMS += %D%/ipc-sem
 	%D%/clock.c \
 	%D%/counter.c \
 	%D%/failed.c \
+	%D%/gate.c \
 	%D%/info.c \
 	%D%/lookup.c \
 	%D%/named.c \

@@ -1,8 +1,8 @@
 /*
- * lookup.c - which semaphore a command means: a POSIX name (-N, or the
- * per-user default) or a System V key (-k, ftok of -f, or of the run
- * directory), opened as it exists, and refused when the default one
- * belongs to someone else.
+ * lookup.c - which semaphore a command means: for counter, one kind of
+ * lock at the most; else a POSIX name (-N, or the per-user default) or a
+ * System V key (-k, ftok of -f, or of the run directory), opened as it
+ * exists, and refused when the default one belongs to someone else.
  */
 #include "config.h"
 
@@ -39,6 +39,20 @@ check_kind(const struct opts *o, const char *cmd)
 	if (o->key != 0 && (o->file != NULL || o->proj != 0))
 		usage_error("%s: give either -k KEY or -f PATH [-P PROJ], not "
 		    "both", cmd);
+}
+
+/*
+ * counter takes no arguments, and one lock at the most: --no-lock,
+ * --named or --sysv, or else the classic's unnamed semaphore.
+ */
+void
+check_counter(const struct opts *o, int argc)
+{
+	if (argc > 0)
+		usage_error("counter takes no arguments");
+	if (o->no_lock + o->named + o->sysv > 1)
+		usage_error("counter: choose one of --no-lock, --named and "
+		    "--sysv");
 }
 
 /* The POSIX name: -N, or the per-user default "/ipclab-UID-sem". */

@@ -8,8 +8,10 @@
  * gives one, waking a sleeper; sem_close(3) lets go, and only
  * sem_unlink(3) (info.c: rm) removes the name.  The semaphore outlives
  * every process that used it.  create_posix, wait_posix and post_posix
- * are those steps; cmd_create, cmd_wait, cmd_post and cmd_value, at the
- * end, send --sysv to the same commands on a System V set (sysv.c).
+ * are those steps (on_posix opens the semaphore for wait, post and
+ * value, and closes it); cmd_create, cmd_wait, cmd_post and cmd_value,
+ * at the end, send --sysv to the same commands on a System V set
+ * (sysv.c).
  */
 #include "config.h"
 
@@ -76,15 +78,10 @@ create_posix(const struct opts *o, long long value)
  * not sleeping at all).  Another terminal's post wakes us.
  */
 static int
-wait_posix(const struct opts *o)
+wait_posix(const struct opts *o, sem_t *sem, const char *name)
 {
-	char buf[NAME_MAX + 1];
-	const char *name;
-	sem_t *sem;
 	int value;
 
-	name = posix_name(o, buf, sizeof(buf));
-	sem = open_own_posix(o, name);
 	if (o->try)
 		trywait_posix(sem, name);
 	else
@@ -93,22 +90,16 @@ wait_posix(const struct opts *o)
 		err(1, "sem_getvalue %s", name);
 	say("the value is now %d; nothing gives the unit back but a post",
 	    value);
-	if (sem_close(sem) == -1)
-		err(1, "sem_close %s", name);
 	return 0;
 }
 
 /* post: add one unit, waking one sleeper if there is one. */
 static int
-post_posix(const struct opts *o)
+post_posix(const struct opts *o, sem_t *sem, const char *name)
 {
-	char buf[NAME_MAX + 1];
-	const char *name;
-	sem_t *sem;
 	int value;
 
-	name = posix_name(o, buf, sizeof(buf));
-	sem = open_own_posix(o, name);
+	(void)o;
 	if (sem_post(sem) == -1) {
 		if (errno == EOVERFLOW)
 			errx(1, "sem_post %s: %s (the value is already %d, "
@@ -120,27 +111,19 @@ post_posix(const struct opts *o)
 		err(1, "sem_getvalue %s", name);
 	say("sem_post(\"%s\") -> 0: the value is now %d (a waiter, if any, "
 	    "has taken the unit already)", name, value);
-	if (sem_close(sem) == -1)
-		err(1, "sem_close %s", name);
 	return 0;
 }
 
 /* value: the semaphore's value, as sem_getvalue(3) reads it. */
 static int
-value_posix(const struct opts *o)
+value_posix(const struct opts *o, sem_t *sem, const char *name)
 {
-	char buf[NAME_MAX + 1];
-	const char *name;
-	sem_t *sem;
 	int value;
 
-	name = posix_name(o, buf, sizeof(buf));
-	sem = open_own_posix(o, name);
+	(void)o;
 	if (sem_getvalue(sem, &value) == -1)
 		err(1, "sem_getvalue %s", name);
 	say("sem_getvalue(\"%s\") -> %d", name, value);
-	if (sem_close(sem) == -1)
-		err(1, "sem_close %s", name);
 	return value;
 }
 
@@ -225,6 +208,29 @@ timedwait_posix(const struct opts *o, sem_t *sem, const char *name)
 	say("sem_timedwait -> 0: a unit was there, and it is ours");
 }
 
+/*
+ * What wait, post and value share: open the semaphore -N names (or our
+ * default, refused if someone else's), do OP on it, and sem_close it.
+ * Closing lets go of our mapping only; the semaphore stays, and so does
+ * the unit a wait took.  Returns what OP returns.
+ */
+static int
+on_posix(const struct opts *o,
+    int (*op)(const struct opts *, sem_t *, const char *))
+{
+	char buf[NAME_MAX + 1];
+	const char *name;
+	sem_t *sem;
+	int r;
+
+	name = posix_name(o, buf, sizeof(buf));
+	sem = open_own_posix(o, name);
+	r = op(o, sem, name);
+	if (sem_close(sem) == -1)
+		err(1, "sem_close %s", name);
+	return r;
+}
+
 /* The commands: check the arguments, then POSIX or --sysv (sysv.c). */
 
 int
@@ -254,7 +260,7 @@ cmd_wait(struct opts *o, int argc, char **argv)
 	if (o->no_undo && !o->sysv)
 		usage_error("wait: --no-undo is for --sysv; POSIX semaphores "
 		    "have no undo");
-	return o->sysv ? wait_sysv(o) : wait_posix(o);
+	return o->sysv ? wait_sysv(o) : on_posix(o, wait_posix);
 }
 
 int
@@ -264,7 +270,7 @@ cmd_post(struct opts *o, int argc, char **argv)
 	if (argc > 0)
 		usage_error("post takes no arguments");
 	check_kind(o, "post");
-	return o->sysv ? post_sysv(o) : post_posix(o);
+	return o->sysv ? post_sysv(o) : on_posix(o, post_posix);
 }
 
 /* value: a number alone on a line, for scripts. */
@@ -275,6 +281,6 @@ cmd_value(struct opts *o, int argc, char **argv)
 	if (argc > 0)
 		usage_error("value takes no arguments");
 	check_kind(o, "value");
-	printf("%d\n", o->sysv ? value_sysv(o) : value_posix(o));
+	printf("%d\n", o->sysv ? value_sysv(o) : on_posix(o, value_posix));
 	return 0;
 }

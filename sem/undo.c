@@ -28,6 +28,7 @@
 #include "ipclab.h"
 #include "ipc-sem.h"
 
+static pid_t	fork_holder(int ready[2]);
 static void	hold_until_killed(int fd) __attribute__((noreturn));
 static void	kill_holder(pid_t pid, int ready[2]);
 static int	report_undo(const char *what, int value, int waited, double t);
@@ -45,7 +46,7 @@ undo_sysv(int flags, double t)
 	struct sembuf down = { 0, -1, 0 };
 	struct timespec ts;
 	union semun arg;
-	pid_t parent = getpid(), pid;
+	pid_t pid;
 
 	if ((*semid = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600)) == -1) {
 		if (errno == ENOSPC)
@@ -59,15 +60,7 @@ undo_sysv(int flags, double t)
 	say("semget(IPC_PRIVATE) -> semid %d, value 1; the child will take "
 	    "it %s", *semid, flags == SEM_UNDO ? "with SEM_UNDO" :
 	    "without SEM_UNDO");
-	if (pipe(ready) == -1)
-		err(1, "pipe");
-	if ((pid = fork()) == -1)
-		err(1, "fork");
-	if (pid == 0) {
-		narrate_role("child");
-		die_with_parent(parent, SIGKILL);
-		if (close(ready[0]) == -1)
-			err(1, "close");
+	if ((pid = fork_holder(ready)) == 0) {
 		down.sem_flg = (short)flags;
 		while (semop(*semid, &down, 1) == -1) {
 			if (errno != EINTR)
@@ -80,7 +73,6 @@ undo_sysv(int flags, double t)
 		    "semadj)" : "; nobody notes it");
 		hold_until_killed(ready[1]);
 	}
-	at_exit_stop_child(pid);
 	kill_holder(pid, ready);
 	if ((value = semctl(*semid, 0, GETVAL)) == -1)
 		set_failed("semctl GETVAL", IPC_PRIVATE, *semid);
@@ -102,6 +94,32 @@ undo_sysv(int flags, double t)
 	*semid = -1;
 	return report_undo(flags == SEM_UNDO ? "System V, SEM_UNDO:" :
 	    "System V, no SEM_UNDO:", value, waited == 0, t);
+}
+
+/*
+ * fork() the holder, with a pipe READY to tell us when it holds the
+ * unit.  In the child this returns 0: it narrates as "child", dies if we
+ * die, and keeps only the write end.  We get its pid, stopped at exit
+ * should we end first.
+ */
+static pid_t
+fork_holder(int ready[2])
+{
+	pid_t parent = getpid(), pid;
+
+	if (pipe(ready) == -1)
+		err(1, "pipe");
+	if ((pid = fork()) == -1)
+		err(1, "fork");
+	if (pid == 0) {
+		narrate_role("child");
+		die_with_parent(parent, SIGKILL);
+		if (close(ready[0]) == -1)
+			err(1, "close");
+		return 0;
+	}
+	at_exit_stop_child(pid);
+	return pid;
 }
 
 /* The child: tell the parent it holds the unit, then wait to die. */
@@ -165,7 +183,7 @@ undo_posix(double t)
 	struct timespec deadline;
 	int ready[2], value, r;
 	sem_t *sem;
-	pid_t parent = getpid(), pid;
+	pid_t pid;
 
 	sem = mmap(NULL, sizeof(*sem), PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, no_file, 0);
@@ -175,22 +193,13 @@ undo_posix(double t)
 		err(1, "sem_init");
 	say("sem_init(pshared=1, 1) in a shared mapping; the child will take "
 	    "it with sem_wait");
-	if (pipe(ready) == -1)
-		err(1, "pipe");
-	if ((pid = fork()) == -1)
-		err(1, "fork");
-	if (pid == 0) {
-		narrate_role("child");
-		die_with_parent(parent, SIGKILL);
-		if (close(ready[0]) == -1)
-			err(1, "close");
+	if ((pid = fork_holder(ready)) == 0) {
 		while (sem_wait(sem) == -1)
 			retry_if_eintr("sem_wait");
 		say("sem_wait -> 0: I hold the unit; POSIX keeps no note of "
 		    "who took it");
 		hold_until_killed(ready[1]);
 	}
-	at_exit_stop_child(pid);
 	kill_holder(pid, ready);
 	if (sem_getvalue(sem, &value) == -1)
 		err(1, "sem_getvalue");
