@@ -37,7 +37,6 @@ bench_stream(struct bench *b, char *buf)
 {
 	long long i, total = b->warmup + b->count;
 	char path[PATH_MAX];
-	double seconds;
 	int fd;
 	pid_t pid;
 
@@ -64,11 +63,7 @@ bench_stream(struct bench *b, char *buf)
 	/* Both ends are open: the name has done its job. */
 	if (unlink(path) == -1)
 		err(1, "unlink %s", path);
-	seconds = drain_timed(fd, buf, b);
-	if (close(fd) == -1)
-		err(1, "close");
-	bench_wait(pid, "sender");
-	bench_report_throughput(b, seconds, NULL);
+	bench_stream_end(b, fd, buf, pid);
 }
 
 /*

@@ -212,3 +212,15 @@ bench_wait(pid_t pid, const char *who)
 		retry_if_eintr("waitpid %ld", (long)pid);
 	require_success(child_reaped(pid, who, status), who);
 }
+
+void
+bench_stream_end(const struct bench *b, int fd, char *buf, pid_t sender)
+{
+	double seconds;
+
+	seconds = drain_timed(fd, buf, b);
+	if (close(fd) == -1)
+		err(1, "close");
+	bench_wait(sender, "sender");
+	bench_report_throughput(b, seconds, NULL);
+}

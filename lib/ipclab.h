@@ -278,6 +278,12 @@ double	drain_timed(int fd, char *buf, const struct bench *b);
  * waitpid() is plumbing; the lessons write theirs out.
  */
 void	bench_wait(pid_t pid, const char *who);
+/*
+ * The end of a stream bench, in the receiver: drain_timed() FD, close it,
+ * wait for the sender SENDER and print the throughput line.
+ */
+void	bench_stream_end(const struct bench *b, int fd, char *buf,
+	    pid_t sender);
 /* The throughput line: seconds for count messages of size bytes. */
 void	bench_report_throughput(const struct bench *b, double seconds,
 	    const char *extra);

@@ -29,7 +29,6 @@ static void
 bench_stream(struct bench *b, char *buf)
 {
 	long long i, total = b->warmup + b->count;
-	double seconds;
 	pid_t pid;
 	int fd[2];
 
@@ -50,11 +49,7 @@ bench_stream(struct bench *b, char *buf)
 	pin_to_cpu(b->cpu[1]);
 	if (close(fd[1]) == -1)
 		err(1, "close");
-	seconds = drain_timed(fd[0], buf, b);
-	if (close(fd[0]) == -1)
-		err(1, "close");
-	bench_wait(pid, "sender");
-	bench_report_throughput(b, seconds, NULL);
+	bench_stream_end(b, fd[0], buf, pid);
 }
 
 /*

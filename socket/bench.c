@@ -121,7 +121,6 @@ static void
 bench_stream(struct bench *b, struct endpoint *ep, char *buf)
 {
 	long long i, total = b->warmup + b->count;
-	double seconds;
 	int sv[2], child;
 	pid_t pid;
 
@@ -134,11 +133,7 @@ bench_stream(struct bench *b, struct endpoint *ep, char *buf)
 		_exit(0);
 	}
 	pin_to_cpu(b->cpu[1]);
-	seconds = drain_timed(sv[0], buf, b);
-	if (close(sv[0]) == -1)
-		err(1, "close");
-	bench_wait(pid, "sender");
-	bench_report_throughput(b, seconds, NULL);
+	bench_stream_end(b, sv[0], buf, pid);
 }
 
 /* bench --latency: ping-pong, the full payload both ways. */
