@@ -44,7 +44,7 @@ struct queues {
 };
 
 /*
- * The direction of a message, which is its System V type.  ANY: the
+ * Which way a message goes, which is its System V type.  ANY: the
  * stream's receiver takes whatever comes first (POSIX: from PING's queue).
  */
 enum { ANY = 0, PING = 1, PONG = 2 };
@@ -62,11 +62,11 @@ static void	report(const struct bench *b, struct timing *t,
 		    const char *extra);
 static void	catch_sigchld(void);
 static void	send_payload(const struct queues *q, const struct bench *b,
-		    int lane);
-static int	send_chunk(const struct queues *q, int lane, size_t len);
+		    int way);
+static int	send_chunk(const struct queues *q, int way, size_t len);
 static void	recv_payload(const struct queues *q, const struct bench *b,
-		    int lane, pid_t *peer);
-static ssize_t	recv_chunk(const struct queues *q, int lane, size_t chunk,
+		    int way, pid_t *peer);
+static ssize_t	recv_chunk(const struct queues *q, int way, size_t chunk,
 		    int nowait);
 static mqd_t	make_queue_posix(char *name, size_t len, const char *what,
 		    struct mq_attr *attr);
@@ -263,7 +263,7 @@ on_sigchld(int sig)
 	child_exited = 1;
 }
 
-/* Catch SIGCHLD without SA_RESTART, so a receive waiting for a dead peer ends. */
+/* SIGCHLD, without SA_RESTART: a receive waiting for a dead peer ends. */
 static void
 catch_sigchld(void)
 {
@@ -321,18 +321,18 @@ bench_call_failed(const struct queues *q, const char *call)
 }
 
 /*
- * The data paths: send SIZE bytes the way LANE goes, as messages of at
+ * The data paths: send SIZE bytes WAY (PING or PONG), as messages of at
  * most CHUNK, and receive them.  No narration, no stdio.
  */
 static void
-send_payload(const struct queues *q, const struct bench *b, int lane)
+send_payload(const struct queues *q, const struct bench *b, int way)
 {
 	size_t off, len;
 
 	for (off = 0; off < b->size; off += len) {
 		stop_if_signalled();
 		len = b->size - off < b->chunk ? b->size - off : b->chunk;
-		while (send_chunk(q, lane, len) == -1) {
+		while (send_chunk(q, way, len) == -1) {
 			if (errno != EINTR)
 				bench_call_failed(q, q->posix ? "mq_send" :
 				    "msgsnd");
@@ -341,19 +341,19 @@ send_payload(const struct queues *q, const struct bench *b, int lane)
 	}
 }
 
-/* One message of LEN bytes the way LANE goes: 0, or -1 and errno. */
+/* One message of LEN bytes, sent WAY: 0, or -1 and errno. */
 static int
-send_chunk(const struct queues *q, int lane, size_t len)
+send_chunk(const struct queues *q, int way, size_t len)
 {
 	if (q->posix)
-		return mq_send(lane == PONG ? q->pong : q->ping, q->buf, len,
+		return mq_send(way == PONG ? q->pong : q->ping, q->buf, len,
 		    0);
-	q->m->mtype = lane;
+	q->m->mtype = way;
 	return msgsnd(q->id, q->m, len, 0);
 }
 
 static void
-recv_payload(const struct queues *q, const struct bench *b, int lane,
+recv_payload(const struct queues *q, const struct bench *b, int way,
     pid_t *peer)
 {
 	int nowait = peer != NULL && *peer == 0;
@@ -364,7 +364,7 @@ recv_payload(const struct queues *q, const struct bench *b, int lane,
 		stop_if_signalled();
 		if (child_exited)
 			check_peer(peer, &nowait, "peer");
-		if ((n = recv_chunk(q, lane, b->chunk, nowait)) >= 0) {
+		if ((n = recv_chunk(q, way, b->chunk, nowait)) >= 0) {
 			got += (size_t)n;
 			continue;
 		}
@@ -380,17 +380,17 @@ recv_payload(const struct queues *q, const struct bench *b, int lane,
 }
 
 /*
- * One message of at most CHUNK bytes from LANE: its length, or -1 and
+ * One message of at most CHUNK bytes, received WAY: its length, or -1 and
  * errno.  NOWAIT: if none waits, ENOMSG (System V) or ETIMEDOUT (POSIX).
  */
 static ssize_t
-recv_chunk(const struct queues *q, int lane, size_t chunk, int nowait)
+recv_chunk(const struct queues *q, int way, size_t chunk, int nowait)
 {
 	struct timespec past = { 0, 0 };
-	mqd_t mqd = lane == PONG ? q->pong : q->ping;
+	mqd_t mqd = way == PONG ? q->pong : q->ping;
 
 	if (!q->posix)
-		return msgrcv(q->id, q->m, chunk, lane,
+		return msgrcv(q->id, q->m, chunk, way,
 		    nowait ? IPC_NOWAIT : 0);
 	/* A deadline long past makes the receive not wait. */
 	if (nowait)
