@@ -30,63 +30,66 @@
 /* Set by SIGCHLD, so a receiver notices that its peer is gone. */
 static volatile sig_atomic_t child_exited;
 
+/*
+ * What the timed loops move the payload through.  System V: one queue,
+ * each message tagged with its direction as its type.  POSIX: a queue
+ * each way, since a POSIX receiver cannot choose which messages it takes.
+ */
+struct queues {
+	int		 posix;
+	int		 id;		/* System V: the queue */
+	struct message	*m;		/* System V: a type, chunk bytes */
+	mqd_t		 ping, pong;	/* POSIX: a queue each way */
+	char		*buf;		/* POSIX: the payload */
+};
+
+/*
+ * Which way a message goes, which is its System V type.  ANY: the
+ * stream's receiver takes whatever comes first (POSIX: from PING's queue).
+ */
+enum { ANY = 0, PING = 1, PONG = 2 };
+
+/* What the parent measured: the stream's seconds, or each round trip's. */
+struct timing {
+	double		 seconds;
+	double		*rtt;
+};
+
+static void	time_with_peer(const struct bench *b, const struct queues *q,
+		    struct timing *t);
+static void	bench_peer(const struct bench *b, const struct queues *q);
+static void	report(const struct bench *b, struct timing *t,
+		    const char *extra);
 static void	catch_sigchld(void);
-static void	send_payload_sysv(int id, struct message *m, size_t size,
-		    size_t chunk, long type);
-static void	recv_payload_sysv(int id, struct message *m, size_t size,
-		    size_t chunk, long type, pid_t *peer);
-static void	send_payload_posix(mqd_t mqd, const char *buf, size_t size,
-		    size_t chunk);
-static void	recv_payload_posix(mqd_t mqd, char *buf, size_t size,
-		    size_t chunk, pid_t *peer);
+static void	send_payload(const struct queues *q, const struct bench *b,
+		    int way);
+static int	send_chunk(const struct queues *q, int way, size_t len);
+static void	recv_payload(const struct queues *q, const struct bench *b,
+		    int way, pid_t *peer);
+static ssize_t	recv_chunk(const struct queues *q, int way, size_t chunk,
+		    int nowait);
 static mqd_t	make_queue_posix(char *name, size_t len, const char *what,
 		    struct mq_attr *attr);
 
 /*
- * The System V bench's child: the sender of the stream, or the echo of
- * the round trips (type 1 carries the ping, type 2 the pong).
- */
-static void
-bench_sysv_peer(const struct bench *b, int id, struct message *m)
-{
-	long long i, total = b->warmup + b->count;
-
-	if (b->latency) {
-		/* The echo: take each ping whole, send it back. */
-		pin_to_cpu(b->cpu[1]);
-		for (i = 0; i < total; i++) {
-			recv_payload_sysv(id, m, b->size, b->chunk, 1, NULL);
-			send_payload_sysv(id, m, b->size, b->chunk, 2);
-		}
-	} else {
-		pin_to_cpu(b->cpu[0]);
-		for (i = 0; i < total; i++)
-			send_payload_sysv(id, m, b->size, b->chunk, 1);
-	}
-}
-
-/*
  * bench, System V: a private queue.  Throughput: the child sends, the
- * parent receives and times.  Latency: one queue both ways.
+ * parent receives and times.  Latency: one queue both ways, the ping as
+ * type 1, the pong as type 2.
  */
 static void
 bench_sysv(struct bench *b)
 {
-	static int id = -1;
-	long long i, total = b->warmup + b->count;
-	struct msqid_ds ds;
-	struct message *m;
-	double *rtt = NULL, t0, t1 = 0;
+	static struct queues q = { .id = -1 };
 	size_t msgmax = msgmax_sysv();
-	pid_t parent, pid;
-	int status;
+	struct msqid_ds ds;
+	struct timing t;
 
 	b->mechanism = "msgq-sysv";
-	if ((id = msgget(IPC_PRIVATE, IPC_CREAT | 0600)) == -1)
+	if ((q.id = msgget(IPC_PRIVATE, IPC_CREAT | 0600)) == -1)
 		err(1, "msgget IPC_PRIVATE");
-	at_exit_call(remove_sysv, &id);
-	if (msgctl(id, IPC_STAT, &ds) == -1)
-		err(1, "msgctl id %d IPC_STAT", id);
+	at_exit_call(remove_sysv, &q.id);
+	if (msgctl(q.id, IPC_STAT, &ds) == -1)
+		err(1, "msgctl id %d IPC_STAT", q.id);
 	/* A larger payload travels as several messages: the line says so. */
 	b->chunk = b->size;
 	if (b->chunk > msgmax)
@@ -94,90 +97,29 @@ bench_sysv(struct bench *b)
 	if (b->chunk > ds.msg_qbytes)
 		b->chunk = ds.msg_qbytes;
 	say("msgget(IPC_PRIVATE) -> id %d; msgmax %zu, msg_qbytes %lu: "
-	    "messages of %zu bytes", id, msgmax, (unsigned long)ds.msg_qbytes,
-	    b->chunk);
-	if ((m = malloc(sizeof(*m) + b->chunk)) == NULL)
+	    "messages of %zu bytes", q.id, msgmax,
+	    (unsigned long)ds.msg_qbytes, b->chunk);
+	if ((q.m = malloc(sizeof(*q.m) + b->chunk)) == NULL)
 		err(1, "malloc");
-	memset(m->mtext, 'x', b->chunk);
-	if (b->latency &&
-	    (rtt = malloc((size_t)b->count * sizeof(*rtt))) == NULL)
-		err(1, "malloc");
-	catch_sigchld();
-	parent = getpid();
-	if ((pid = fork()) == -1)
-		err(1, "fork");
-	if (pid == 0) {
-		die_with_parent(parent, SIGKILL);
-		bench_sysv_peer(b, id, m);
-		_exit(0);
-	}
-	at_exit_stop_child(pid);
-	if (b->latency) {
-		pin_to_cpu(b->cpu[0]);
-		for (i = 0; i < total; i++) {
-			t0 = now();
-			send_payload_sysv(id, m, b->size, b->chunk, 1);
-			recv_payload_sysv(id, m, b->size, b->chunk, 2, &pid);
-			if (i >= b->warmup)
-				rtt[i - b->warmup] = now() - t0;
-		}
-	} else {
-		pin_to_cpu(b->cpu[1]);
-		for (i = 0; i < b->warmup; i++)
-			recv_payload_sysv(id, m, b->size, b->chunk, 0, &pid);
-		t0 = now();
-		for (i = 0; i < b->count; i++)
-			recv_payload_sysv(id, m, b->size, b->chunk, 0, &pid);
-		t1 = now() - t0;
-	}
-	if (pid != 0) {
-		while (waitpid(pid, &status, 0) == -1)
-			retry_if_eintr("waitpid %ld", (long)pid);
-		require_success(child_reaped(pid, "peer", status), "peer");
-	}
-	remove_sysv(&id);
-	if (b->latency)
-		bench_report_latency(b, rtt, (size_t)b->count, NULL);
-	else
-		bench_report_throughput(b, t1, NULL);
-	free(rtt);
-	free(m);
-}
-
-/* The POSIX bench's child: as the System V one, over PING and PONG. */
-static void
-bench_posix_peer(const struct bench *b, mqd_t ping, mqd_t pong, char *buf)
-{
-	long long i, total = b->warmup + b->count;
-
-	if (b->latency) {
-		pin_to_cpu(b->cpu[1]);
-		for (i = 0; i < total; i++) {
-			recv_payload_posix(ping, buf, b->size, b->chunk, NULL);
-			send_payload_posix(pong, buf, b->size, b->chunk);
-		}
-	} else {
-		pin_to_cpu(b->cpu[0]);
-		for (i = 0; i < total; i++)
-			send_payload_posix(ping, buf, b->size, b->chunk);
-	}
+	memset(q.m->mtext, 'x', b->chunk);
+	time_with_peer(b, &q, &t);
+	remove_sysv(&q.id);
+	report(b, &t, NULL);
+	free(q.m);
 }
 
 /*
- * bench --posix: throughput over one queue; latency over two, since a
- * POSIX receiver cannot choose which messages it takes.
+ * bench --posix: throughput over one queue; latency over two, PING's and
+ * PONG's.
  */
 static void
 bench_posix(struct bench *b)
 {
 	static char name[2][NAME_MAX + 2];
-	long long i, total = b->warmup + b->count;
-	double *rtt = NULL, t0, t1 = 0;
+	struct queues q = { .posix = 1, .pong = (mqd_t)-1 };
 	struct mq_attr attr;
-	mqd_t ping, pong = (mqd_t)-1;
-	char *buf, extra[32];
-	pid_t parent, pid;
-	int status;
+	struct timing t;
+	char extra[32];
 
 	b->mechanism = "msgq-posix";
 	memset(&attr, 0, sizeof(attr));
@@ -198,55 +140,16 @@ bench_posix(struct bench *b)
 	if (b->chunk > b->size)
 		b->chunk = b->size;
 	attr.mq_msgsize = (long)b->chunk;
-	ping = make_queue_posix(name[0], sizeof(name[0]), "msgq", &attr);
-	if (b->latency) {
-		pong = make_queue_posix(name[1], sizeof(name[1]), "msgq-pong",
-		    &attr);
-		if ((rtt = malloc((size_t)b->count * sizeof(*rtt))) == NULL)
-			err(1, "malloc");
-	}
-	buf = bench_buffer(b->size);
-	catch_sigchld();
-	parent = getpid();
-	if ((pid = fork()) == -1)
-		err(1, "fork");
-	if (pid == 0) {
-		die_with_parent(parent, SIGKILL);
-		bench_posix_peer(b, ping, pong, buf);
-		_exit(0);
-	}
-	at_exit_stop_child(pid);
-	if (b->latency) {
-		pin_to_cpu(b->cpu[0]);
-		for (i = 0; i < total; i++) {
-			t0 = now();
-			send_payload_posix(ping, buf, b->size, b->chunk);
-			recv_payload_posix(pong, buf, b->size, b->chunk, &pid);
-			if (i >= b->warmup)
-				rtt[i - b->warmup] = now() - t0;
-		}
-	} else {
-		pin_to_cpu(b->cpu[1]);
-		for (i = 0; i < b->warmup; i++)
-			recv_payload_posix(ping, buf, b->size, b->chunk, &pid);
-		t0 = now();
-		for (i = 0; i < b->count; i++)
-			recv_payload_posix(ping, buf, b->size, b->chunk, &pid);
-		t1 = now() - t0;
-	}
-	if (pid != 0) {
-		while (waitpid(pid, &status, 0) == -1)
-			retry_if_eintr("waitpid %ld", (long)pid);
-		require_success(child_reaped(pid, "peer", status), "peer");
-	}
-	if (mq_close(ping) == -1 || (b->latency && mq_close(pong) == -1))
-		err(1, "mq_close");
+	q.ping = make_queue_posix(name[0], sizeof(name[0]), "msgq", &attr);
 	if (b->latency)
-		bench_report_latency(b, rtt, (size_t)b->count, extra);
-	else
-		bench_report_throughput(b, t1, extra);
-	free(rtt);
-	free(buf);
+		q.pong = make_queue_posix(name[1], sizeof(name[1]), "msgq-pong",
+		    &attr);
+	q.buf = bench_buffer(b->size);
+	time_with_peer(b, &q, &t);
+	if (mq_close(q.ping) == -1 || (b->latency && mq_close(q.pong) == -1))
+		err(1, "mq_close");
+	report(b, &t, extra);
+	free(q.buf);
 }
 
 /* bench: measure the queue; one key=value line on stdout. */
@@ -268,6 +171,90 @@ cmd_bench(struct opts *o, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * Fork the peer, then time what crosses the queues Q: the stream, after
+ * its warm-up, or each round trip.  Reap the peer.
+ */
+static void
+time_with_peer(const struct bench *b, const struct queues *q,
+    struct timing *t)
+{
+	long long i, total = b->warmup + b->count;
+	pid_t parent, pid;
+	double t0;
+	int status;
+
+	t->seconds = 0;
+	t->rtt = NULL;
+	if (b->latency &&
+	    (t->rtt = malloc((size_t)b->count * sizeof(*t->rtt))) == NULL)
+		err(1, "malloc");
+	catch_sigchld();
+	parent = getpid();
+	if ((pid = fork()) == -1)
+		err(1, "fork");
+	if (pid == 0) {
+		die_with_parent(parent, SIGKILL);
+		bench_peer(b, q);
+		_exit(0);
+	}
+	at_exit_stop_child(pid);
+	if (b->latency) {
+		pin_to_cpu(b->cpu[0]);
+		for (i = 0; i < total; i++) {
+			t0 = now();
+			send_payload(q, b, PING);
+			recv_payload(q, b, PONG, &pid);
+			if (i >= b->warmup)
+				t->rtt[i - b->warmup] = now() - t0;
+		}
+	} else {
+		pin_to_cpu(b->cpu[1]);
+		for (i = 0; i < b->warmup; i++)
+			recv_payload(q, b, ANY, &pid);
+		t0 = now();
+		for (i = 0; i < b->count; i++)
+			recv_payload(q, b, ANY, &pid);
+		t->seconds = now() - t0;
+	}
+	if (pid != 0) {
+		while (waitpid(pid, &status, 0) == -1)
+			retry_if_eintr("waitpid %ld", (long)pid);
+		require_success(child_reaped(pid, "peer", status), "peer");
+	}
+}
+
+/* The child: the sender of the stream, or the echo of the round trips. */
+static void
+bench_peer(const struct bench *b, const struct queues *q)
+{
+	long long i, total = b->warmup + b->count;
+
+	if (b->latency) {
+		/* The echo: take each ping whole, send it back. */
+		pin_to_cpu(b->cpu[1]);
+		for (i = 0; i < total; i++) {
+			recv_payload(q, b, PING, NULL);
+			send_payload(q, b, PONG);
+		}
+	} else {
+		pin_to_cpu(b->cpu[0]);
+		for (i = 0; i < total; i++)
+			send_payload(q, b, PING);
+	}
+}
+
+/* The bench's line on stdout, from what T measured. */
+static void
+report(const struct bench *b, struct timing *t, const char *extra)
+{
+	if (b->latency)
+		bench_report_latency(b, t->rtt, (size_t)b->count, extra);
+	else
+		bench_report_throughput(b, t->seconds, extra);
+	free(t->rtt);
+}
+
 /* SIGCHLD only marks that the peer is gone; it interrupts a wait. */
 static void
 on_sigchld(int sig)
@@ -276,7 +263,7 @@ on_sigchld(int sig)
 	child_exited = 1;
 }
 
-/* Catch SIGCHLD without SA_RESTART, so a receive waiting for a dead peer ends. */
+/* SIGCHLD, without SA_RESTART: a receive waiting for a dead peer ends. */
 static void
 catch_sigchld(void)
 {
@@ -318,105 +305,97 @@ check_peer(pid_t *pid, int *nowait, const char *who)
 	*nowait = 1;
 }
 
-/* A bench's queue call failed: most likely ipcrm(1) removed the queue. */
+/*
+ * A bench's call on its queue failed.  A System V queue was most likely
+ * removed under us; the POSIX ones lost their names at once.
+ */
 static void __attribute__((noreturn))
-bench_call_failed(const char *call, int id)
+bench_call_failed(const struct queues *q, const char *call)
 {
+	if (q->posix)
+		err(1, "%s", call);
 	if (errno == EIDRM || errno == EINVAL)
 		errx(1, "%s id %d: the queue was removed under the bench "
-		    "(ipcrm(1), or logind's RemoveIPC at logout)", call, id);
-	err(1, "%s id %d", call, id);
+		    "(ipcrm(1), or logind's RemoveIPC at logout)", call, q->id);
+	err(1, "%s id %d", call, q->id);
 }
 
 /*
- * The System V bench's two data paths: send SIZE bytes as chunks of at
- * most CHUNK (type TYPE), and receive them.  No narration, no stdio.
+ * The data paths: send SIZE bytes WAY (PING or PONG), as messages of at
+ * most CHUNK, and receive them.  No narration, no stdio.
  */
 static void
-send_payload_sysv(int id, struct message *m, size_t size, size_t chunk,
-    long type)
+send_payload(const struct queues *q, const struct bench *b, int way)
 {
 	size_t off, len;
 
-	m->mtype = type;
-	for (off = 0; off < size; off += len) {
+	for (off = 0; off < b->size; off += len) {
 		stop_if_signalled();
-		len = size - off < chunk ? size - off : chunk;
-		while (msgsnd(id, m, len, 0) == -1) {
+		len = b->size - off < b->chunk ? b->size - off : b->chunk;
+		while (send_chunk(q, way, len) == -1) {
 			if (errno != EINTR)
-				bench_call_failed("msgsnd", id);
+				bench_call_failed(q, q->posix ? "mq_send" :
+				    "msgsnd");
 			stop_if_signalled();
 		}
 	}
 }
 
-static void
-recv_payload_sysv(int id, struct message *m, size_t size, size_t chunk,
-    long type, pid_t *peer)
+/* One message of LEN bytes, sent WAY: 0, or -1 and errno. */
+static int
+send_chunk(const struct queues *q, int way, size_t len)
 {
-	int nowait = peer != NULL && *peer == 0;
-	size_t got = 0;
-	ssize_t n;
-
-	while (got < size) {
-		stop_if_signalled();
-		if (child_exited)
-			check_peer(peer, &nowait, "peer");
-		n = msgrcv(id, m, chunk, type, nowait ? IPC_NOWAIT : 0);
-		if (n >= 0) {
-			got += (size_t)n;
-			continue;
-		}
-		if (errno == ENOMSG)
-			errx(1, "the peer finished, but messages are missing");
-		if (errno != EINTR)
-			bench_call_failed("msgrcv", id);
-		stop_if_signalled();
-		check_peer(peer, &nowait, "peer");
-	}
-}
-
-/* The POSIX bench's data paths, as the System V ones. */
-static void
-send_payload_posix(mqd_t mqd, const char *buf, size_t size, size_t chunk)
-{
-	size_t off, len;
-
-	for (off = 0; off < size; off += len) {
-		stop_if_signalled();
-		len = size - off < chunk ? size - off : chunk;
-		while (mq_send(mqd, buf, len, 0) == -1)
-			retry_if_eintr("mq_send");
-	}
+	if (q->posix)
+		return mq_send(way == PONG ? q->pong : q->ping, q->buf, len,
+		    0);
+	q->m->mtype = way;
+	return msgsnd(q->id, q->m, len, 0);
 }
 
 static void
-recv_payload_posix(mqd_t mqd, char *buf, size_t size, size_t chunk,
+recv_payload(const struct queues *q, const struct bench *b, int way,
     pid_t *peer)
 {
-	struct timespec past = { 0, 0 };
 	int nowait = peer != NULL && *peer == 0;
 	size_t got = 0;
 	ssize_t n;
 
-	while (got < size) {
+	while (got < b->size) {
 		stop_if_signalled();
 		if (child_exited)
 			check_peer(peer, &nowait, "peer");
-		/* A deadline long past makes the receive not wait. */
-		n = nowait ? mq_timedreceive(mqd, buf, chunk, NULL, &past) :
-		    mq_receive(mqd, buf, chunk, NULL);
-		if (n >= 0) {
+		if ((n = recv_chunk(q, way, b->chunk, nowait)) >= 0) {
 			got += (size_t)n;
 			continue;
 		}
-		if (errno == ETIMEDOUT)
+		/* Nothing waits, and the peer that would send it is gone. */
+		if (errno == ENOMSG || errno == ETIMEDOUT)
 			errx(1, "the peer finished, but messages are missing");
 		if (errno != EINTR)
-			err(1, "mq_receive");
+			bench_call_failed(q, q->posix ? "mq_receive" :
+			    "msgrcv");
 		stop_if_signalled();
 		check_peer(peer, &nowait, "peer");
 	}
+}
+
+/*
+ * One message of at most CHUNK bytes, received WAY: its length, or -1 and
+ * errno.  NOWAIT: if none waits, ENOMSG (System V) or ETIMEDOUT (POSIX).
+ */
+static ssize_t
+recv_chunk(const struct queues *q, int way, size_t chunk, int nowait)
+{
+	struct timespec past = { 0, 0 };
+	mqd_t mqd = way == PONG ? q->pong : q->ping;
+
+	if (!q->posix)
+		return msgrcv(q->id, q->m, chunk, way,
+		    nowait ? IPC_NOWAIT : 0);
+	/* A deadline long past makes the receive not wait. */
+	if (nowait)
+		return mq_timedreceive(mqd, q->buf, chunk, NULL, &past);
+	return mq_receive(mqd, q->buf, chunk, NULL);
 }
 
 /*

@@ -24,6 +24,8 @@
 #include "ipclab.h"
 #include "ipc-msgq.h"
 
+static const char	*next_message(int argc, char **argv, int i,
+			    char **line, size_t *cap, size_t *len);
 static size_t	queue_limit_sysv(const struct opts *o, int id, size_t msgmax);
 static void	send_message_sysv(const struct opts *o, int id,
 		    struct message *m, size_t len);
@@ -36,9 +38,9 @@ send_sysv(struct opts *o, int argc, char **argv)
 {
 	size_t msgmax = msgmax_sysv(), limit, len, cap = 0;
 	struct message *m;
+	const char *text;
 	char *line = NULL;
 	long long sent = 0;
-	ssize_t got;
 	int i, id;
 
 	/* Check the sizes first: a refused send creates nothing. */
@@ -60,39 +62,56 @@ send_sysv(struct opts *o, int argc, char **argv)
 		err(1, "malloc");
 	/* The type is the message's tag; msgrcv can choose by it. */
 	m->mtype = o->type;
-	if (argc == 0)
-		say("no MESSAGE: each line of standard input is one message");
-	for (i = 0;; i++) {
-		if (argc > 0) {
-			if (i == argc)
-				break;
-			len = strlen(argv[i]);
-			memcpy(m->mtext, argv[i], len);
-		} else {
-			if ((got = getline(&line, &cap, stdin)) == -1)
-				break;
-			len = (size_t)got;
-			if (len > 0 && line[len - 1] == '\n')
-				len--;
-			if (len > limit)
-				errx(1, "line %d is %zu bytes; a message on %s "
-				    "may have at most %zu (/proc/sys/kernel/"
-				    "msgmax is %zu); %lld sent", i + 1, len,
-				    o->obj, limit, msgmax, sent);
-			memcpy(m->mtext, line, len);
-		}
+	for (i = 0;
+	    (text = next_message(argc, argv, i, &line, &cap, &len)) != NULL;
+	    i++) {
+		/* Only a line can be too long: each MESSAGE was checked. */
+		if (len > limit)
+			errx(1, "line %d is %zu bytes; a message on %s may have "
+			    "at most %zu (/proc/sys/kernel/msgmax is %zu); "
+			    "%lld sent", i + 1, len, o->obj, limit, msgmax,
+			    sent);
+		memcpy(m->mtext, text, len);
 		send_message_sysv(o, id, m, len);
 		sent++;
 		say("msgsnd(id %d, type %ld, \"%.*s%s\", %zu) -> queued", id,
 		    m->mtype, len > 40 ? 40 : (int)len, m->mtext,
 		    len > 40 ? "..." : "", len);
 	}
-	if (ferror(stdin))
-		err(1, "reading standard input");
 	say("%lld message%s sent; %s in the kernel for a receiver", sent,
 	    sent == 1 ? "" : "s", sent == 1 ? "it waits" : "they wait");
 	free(line);
 	free(m);
+}
+
+/*
+ * Message I: argv[I], or with no MESSAGE at all the next line of standard
+ * input, read into *LINE (CAP bytes, grown by getline) and without its
+ * newline.  Its length in *LEN; NULL when there are no more.
+ */
+static const char *
+next_message(int argc, char **argv, int i, char **line, size_t *cap,
+    size_t *len)
+{
+	ssize_t got;
+
+	if (argc > 0) {
+		if (i == argc)
+			return NULL;
+		*len = strlen(argv[i]);
+		return argv[i];
+	}
+	if (i == 0)
+		say("no MESSAGE: each line of standard input is one message");
+	if ((got = getline(line, cap, stdin)) == -1) {
+		if (ferror(stdin))
+			err(1, "reading standard input");
+		return NULL;
+	}
+	*len = (size_t)got;
+	if (*len > 0 && (*line)[*len - 1] == '\n')
+		(*len)--;
+	return *line;
 }
 
 /*
@@ -157,11 +176,11 @@ send_message_sysv(const struct opts *o, int id, struct message *m,
 static void
 send_posix(struct opts *o, int argc, char **argv)
 {
-	char *line = NULL;
 	size_t need = 0, len, cap = 0;
+	const char *text;
+	char *line = NULL;
 	long long sent = 0;
 	struct mq_attr a;
-	ssize_t got;
 	mqd_t mqd;
 	int i;
 
@@ -181,35 +200,21 @@ send_posix(struct opts *o, int argc, char **argv)
 			errx(1, "message %d is %zu bytes; %s takes at most "
 			    "mq_msgsize %ld (set when it was created)", i + 1,
 			    strlen(argv[i]), o->obj, a.mq_msgsize);
-	if (argc == 0)
-		say("no MESSAGE: each line of standard input is one message");
-	for (i = 0;; i++) {
-		if (argc > 0) {
-			if (i == argc)
-				break;
-			line = argv[i];
-			len = strlen(line);
-		} else {
-			if ((got = getline(&line, &cap, stdin)) == -1)
-				break;
-			len = (size_t)got;
-			if (len > 0 && line[len - 1] == '\n')
-				len--;
-			if ((long)len > a.mq_msgsize)
-				errx(1, "line %d is %zu bytes; %s takes at most "
-				    "mq_msgsize %ld; %lld sent", i + 1, len,
-				    o->obj, a.mq_msgsize, sent);
-		}
-		send_message_posix(o, mqd, line, len);
+	for (i = 0;
+	    (text = next_message(argc, argv, i, &line, &cap, &len)) != NULL;
+	    i++) {
+		/* Only a line can be too long: each MESSAGE was checked. */
+		if ((long)len > a.mq_msgsize)
+			errx(1, "line %d is %zu bytes; %s takes at most "
+			    "mq_msgsize %ld; %lld sent", i + 1, len, o->obj,
+			    a.mq_msgsize, sent);
+		send_message_posix(o, mqd, text, len);
 		sent++;
 		say("mq_send(\"%.*s%s\", %zu, priority %u) -> queued",
-		    len > 40 ? 40 : (int)len, line, len > 40 ? "..." : "", len,
+		    len > 40 ? 40 : (int)len, text, len > 40 ? "..." : "", len,
 		    o->prio);
 	}
-	if (ferror(stdin))
-		err(1, "reading standard input");
-	if (argc == 0)
-		free(line);
+	free(line);
 	if (mq_close(mqd) == -1)
 		err(1, "mq_close %s", o->obj);
 	say("%lld message%s sent; %s in the kernel for a receiver", sent,

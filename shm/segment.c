@@ -31,6 +31,9 @@ static int	open_sysv(const struct opts *, const struct segment *,
 		    size_t len);
 static int	open_posix(const struct opts *, const struct segment *,
 		    size_t len);
+static void	check_room(const struct opts *, const struct segment *,
+		    size_t len, size_t size);
+static int	find_sysv(const struct segment *, int mode);
 
 /*
  * write TEXT: put TEXT and a NUL into the segment, making it if it is
@@ -51,13 +54,7 @@ write_sysv(const struct opts *o, const struct segment *s, const char *text)
 		err(1, "shmctl IPC_STAT shmid %d (%s)", id, s->label);
 	refuse_unless_ours(s, ds.shm_perm.uid != geteuid() ? ds.shm_perm.uid :
 	    ds.shm_perm.cuid);
-	if (o->size != 0 && o->size != ds.shm_segsz)
-		say("the segment already has %zu bytes; -s applies only when "
-		    "write makes it", (size_t)ds.shm_segsz);
-	if (len + 1 > ds.shm_segsz)
-		errx(1, "%s: TEXT needs %zu bytes with its NUL; the segment "
-		    "holds %zu ('ipc-shm rm', then write with -s)", s->label,
-		    len + 1, (size_t)ds.shm_segsz);
+	check_room(o, s, len, ds.shm_segsz);
 	/* Attach: the segment's pages appear in our address space. */
 	if ((p = shmat(id, NULL, 0)) == (void *)-1)
 		shmat_failed(s->label, id);
@@ -133,13 +130,7 @@ write_posix(const struct opts *o, const struct segment *s, const char *text)
 	if (fstat(fd, &st) == -1)
 		err(1, "fstat %s", s->label);
 	refuse_unless_ours(s, st.st_uid);
-	if (o->size != 0 && (off_t)o->size != st.st_size)
-		say("the object already has %lld bytes; -s applies only when "
-		    "write makes it", (long long)st.st_size);
-	if ((off_t)len + 1 > st.st_size)
-		errx(1, "%s: TEXT needs %zu bytes with its NUL; the object "
-		    "holds %lld ('ipc-shm --posix rm', then write with -s)",
-		    s->label, len + 1, (long long)st.st_size);
+	check_room(o, s, len, (size_t)st.st_size);
 	/* MAP_SHARED: our stores go to the object, for everyone to see. */
 	p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED,
 	    fd, 0);
@@ -201,6 +192,25 @@ open_posix(const struct opts *o, const struct segment *s, size_t len)
 	return fd;
 }
 
+/*
+ * Whether TEXT, LEN bytes and a NUL, fits the SIZE bytes the segment or
+ * object has: -s only sizes a new one, and a full one is an error.
+ */
+static void
+check_room(const struct opts *o, const struct segment *s, size_t len,
+    size_t size)
+{
+	const char *what = s->posix ? "object" : "segment";
+
+	if (o->size != 0 && o->size != size)
+		say("the %s already has %zu bytes; -s applies only when write "
+		    "makes it", what, size);
+	if (len + 1 > size)
+		errx(1, "%s: TEXT needs %zu bytes with its NUL; the %s holds "
+		    "%zu ('ipc-shm %srm', then write with -s)", s->label,
+		    len + 1, what, size, s->posix ? "--posix " : "");
+}
+
 int
 cmd_write(struct opts *o, int argc, char **argv)
 {
@@ -224,12 +234,13 @@ cmd_write(struct opts *o, int argc, char **argv)
  * System V or, with --posix, POSIX.
  */
 static int
-on_segment(struct opts *o, int argc, const char *cmd,
+on_segment(struct opts *o, int argc, char **argv, const char *cmd,
     void (*sysv)(const struct segment *),
     void (*posix)(const struct segment *))
 {
 	struct segment s;
 
+	(void)argv;
 	if (argc > 0)
 		usage_error("%s takes no arguments", cmd);
 	pick_segment(o, &s);
@@ -238,6 +249,22 @@ on_segment(struct opts *o, int argc, const char *cmd,
 	else
 		sysv(&s);
 	return 0;
+}
+
+/*
+ * The id of the segment S names, which must exist: shmget(2) without
+ * IPC_CREAT, asking for the access MODE.
+ */
+static int
+find_sysv(const struct segment *s, int mode)
+{
+	int id;
+
+	if ((id = shmget(s->key, 0, mode)) == -1)
+		shmget_failed(s->label, s->is_default, 0);
+	say("shmget(0x%08x, 0, %#o) -> shmid %d", (unsigned int)s->key,
+	    (unsigned int)mode, id);
+	return id;
 }
 
 /* Print the text at P: the bytes up to the first NUL, then a newline. */
@@ -257,9 +284,7 @@ read_sysv(const struct segment *s)
 	int id;
 
 	/* 0400: we ask to read, and only to read. */
-	if ((id = shmget(s->key, 0, 0400)) == -1)
-		shmget_failed(s->label, s->is_default, 0);
-	say("shmget(0x%08x, 0, 0400) -> shmid %d", (unsigned int)s->key, id);
+	id = find_sysv(s, 0400);
 	if (shmctl(id, IPC_STAT, &ds) == -1)
 		err(1, "shmctl IPC_STAT shmid %d (%s)", id, s->label);
 	refuse_unless_ours(s, ds.shm_perm.uid != geteuid() ? ds.shm_perm.uid :
@@ -310,8 +335,7 @@ read_posix(const struct segment *s)
 int
 cmd_read(struct opts *o, int argc, char **argv)
 {
-	(void)argv;
-	return on_segment(o, argc, "read", read_sysv, read_posix);
+	return on_segment(o, argc, argv, "read", read_sysv, read_posix);
 }
 
 /* info: what the kernel records about the segment, its struct shmid_ds. */
@@ -323,9 +347,7 @@ info_sysv(const struct segment *s)
 	int id;
 
 	/* IPC_STAT needs read permission, so we ask for it (0400). */
-	if ((id = shmget(s->key, 0, 0400)) == -1)
-		shmget_failed(s->label, s->is_default, 0);
-	say("shmget(0x%08x, 0, 0400) -> shmid %d", (unsigned int)s->key, id);
+	id = find_sysv(s, 0400);
 	if (shmctl(id, IPC_STAT, &ds) == -1)
 		err(1, "shmctl IPC_STAT shmid %d (%s)", id, s->label);
 	say("shmctl(%d, IPC_STAT) -> the kernel's struct shmid_ds", id);
@@ -374,8 +396,7 @@ info_posix(const struct segment *s)
 int
 cmd_info(struct opts *o, int argc, char **argv)
 {
-	(void)argv;
-	return on_segment(o, argc, "info", info_sysv, info_posix);
+	return on_segment(o, argc, argv, "info", info_sysv, info_posix);
 }
 
 /* rm: remove the segment; memory still attached lives on until detached. */
@@ -386,9 +407,7 @@ rm_sysv(const struct segment *s)
 	int id;
 
 	/* Removal asks no mode bits: only the owner or creator may do it. */
-	if ((id = shmget(s->key, 0, 0)) == -1)
-		shmget_failed(s->label, s->is_default, 0);
-	say("shmget(0x%08x, 0, 0) -> shmid %d", (unsigned int)s->key, id);
+	id = find_sysv(s, 0);
 	/* Only to narrate the attach count; a stranger may not read it. */
 	if (shmctl(id, IPC_STAT, &ds) == -1)
 		ds.shm_nattch = 0;
@@ -425,6 +444,5 @@ rm_posix(const struct segment *s)
 int
 cmd_rm(struct opts *o, int argc, char **argv)
 {
-	(void)argv;
-	return on_segment(o, argc, "rm", rm_sysv, rm_posix);
+	return on_segment(o, argc, argv, "rm", rm_sysv, rm_posix);
 }
