@@ -31,7 +31,10 @@ static void	read_message(int fd[2], const char *who);
 static int
 child_writes(const char *msg)
 {
+	size_t len = strlen(msg), got = 0, cap = 0;
+	char *text = NULL, *buf;
 	int fd[2], status;
+	ssize_t n;
 	pid_t pid;
 
 	narrate_role("parent");
@@ -43,58 +46,29 @@ child_writes(const char *msg)
 		err(1, "fork");
 	if (pid == 0) {
 		narrate_role("child");
-		write_message(fd, "child", msg);
+		/* A process closes the end it does not use. */
+		if (close(fd[0]) == -1)
+			err(1, "close(fd[0])");
+		say("close(fd[0]): the child only writes, so it drops the read "
+		    "end");
+		if (write_all(fd[1], msg, len) == -1)
+			err(1, "write(fd[1])");
+		say("write(fd[1], \"%.60s%s\", %zu) -> %zu bytes written", msg,
+		    len > 60 ? "..." : "", len, len);
+		/* Closing the last write end is what lets the reader see EOF. */
+		if (close(fd[1]) == -1)
+			err(1, "close(fd[1])");
+		say("close(fd[1]): done writing; the reader will see end of file");
 		_exit(0);
 	}
 	at_exit_stop_child(pid);
 	say("fork() -> child %ld; parent and child now both hold both ends",
 	    (long)pid);
-	read_message(fd, "parent");
-	while (waitpid(pid, &status, 0) == -1)
-		retry_if_eintr("waitpid %ld", (long)pid);
-	require_success(child_reaped(pid, "child", status), "child");
-	return 0;
-}
-
-/*
- * The writing end, run by WHO: close the read end it does not use,
- * write MSG, close the write end.
- */
-static void
-write_message(int fd[2], const char *who, const char *msg)
-{
-	size_t len = strlen(msg);
-
-	/* A process closes the end it does not use. */
-	if (close(fd[0]) == -1)
-		err(1, "close(fd[0])");
-	say("close(fd[0]): the %s only writes, so it drops the read end", who);
-	if (write_all(fd[1], msg, len) == -1)
-		err(1, "write(fd[1])");
-	say("write(fd[1], \"%.60s%s\", %zu) -> %zu bytes written", msg,
-	    len > 60 ? "..." : "", len, len);
-	/* Closing the last write end is what lets the reader see EOF. */
-	if (close(fd[1]) == -1)
-		err(1, "close(fd[1])");
-	say("close(fd[1]): done writing; the reader will see end of file");
-}
-
-/*
- * The reading end, run by WHO: close the write end, read until end of
- * file, close the read end, print what came.
- */
-static void
-read_message(int fd[2], const char *who)
-{
-	size_t got = 0, cap = 0;
-	char *text = NULL, *buf;
-	ssize_t n;
-
 	/* Keep no write end: while one is open anywhere, read() cannot see EOF. */
 	if (close(fd[1]) == -1)
 		err(1, "close(fd[1])");
-	say("close(fd[1]): the %s only reads; an open write end would hide EOF",
-	    who);
+	say("close(fd[1]): the parent only reads; an open write end would hide "
+	    "EOF");
 	say("read(fd[0]) blocks until the writer writes...");
 	/* A read() returns what has arrived so far: read until end of file. */
 	for (;;) {
@@ -114,21 +88,10 @@ read_message(int fd[2], const char *who)
 		err(1, "close(fd[0])");
 	printf("received string: %.*s\n", (int)got, text);
 	free(text);
-}
-
-/* TEXT + LEN, with at least 4096 bytes free behind it: the buffer grows. */
-static char *
-more_room(char **text, size_t *cap, size_t len)
-{
-	char *bigger;
-
-	if (*cap - len < 4096) {
-		*cap = *cap ? *cap * 2 : 4096;
-		if ((bigger = realloc(*text, *cap)) == NULL)
-			err(1, "realloc");
-		*text = bigger;
-	}
-	return *text + len;
+	while (waitpid(pid, &status, 0) == -1)
+		retry_if_eintr("waitpid %ld", (long)pid);
+	require_success(child_reaped(pid, "child", status), "child");
+	return 0;
 }
 
 /* demo --reverse: the same pipe the other way, the parent writes. */
@@ -170,4 +133,69 @@ cmd_demo(struct opts *o, int argc, char **argv)
 	if (argc > 1)
 		usage_error("demo takes one MESSAGE; quote it if it has spaces");
 	return o->reverse ? parent_writes(msg) : child_writes(msg);
+}
+
+/* TEXT + LEN, with at least 4096 bytes free behind it: the buffer grows. */
+static char *
+more_room(char **text, size_t *cap, size_t len)
+{
+	char *bigger;
+
+	if (*cap - len < 4096) {
+		*cap = *cap ? *cap * 2 : 4096;
+		if ((bigger = realloc(*text, *cap)) == NULL)
+			err(1, "realloc");
+		*text = bigger;
+	}
+	return *text + len;
+}
+
+/* The writing side of demo --reverse: the steps of demo's child. */
+static void
+write_message(int fd[2], const char *who, const char *msg)
+{
+	size_t len = strlen(msg);
+
+	if (close(fd[0]) == -1)
+		err(1, "close(fd[0])");
+	say("close(fd[0]): the %s only writes, so it drops the read end", who);
+	if (write_all(fd[1], msg, len) == -1)
+		err(1, "write(fd[1])");
+	say("write(fd[1], \"%.60s%s\", %zu) -> %zu bytes written", msg,
+	    len > 60 ? "..." : "", len, len);
+	if (close(fd[1]) == -1)
+		err(1, "close(fd[1])");
+	say("close(fd[1]): done writing; the reader will see end of file");
+}
+
+/* The reading side of demo --reverse: the steps of demo's parent. */
+static void
+read_message(int fd[2], const char *who)
+{
+	size_t got = 0, cap = 0;
+	char *text = NULL, *buf;
+	ssize_t n;
+
+	if (close(fd[1]) == -1)
+		err(1, "close(fd[1])");
+	say("close(fd[1]): the %s only reads; an open write end would hide EOF",
+	    who);
+	say("read(fd[0]) blocks until the writer writes...");
+	for (;;) {
+		buf = more_room(&text, &cap, got);
+		stop_if_signalled();
+		if ((n = read(fd[0], buf, cap - got)) == -1) {
+			retry_if_eintr("read(fd[0])");
+			continue;
+		}
+		if (n == 0)
+			break;
+		say("read(fd[0]) -> %zd bytes", n);
+		got += (size_t)n;
+	}
+	say("read(fd[0]) -> 0: end of file, no write end is left open");
+	if (close(fd[0]) == -1)
+		err(1, "close(fd[0])");
+	printf("received string: %.*s\n", (int)got, text);
+	free(text);
 }

@@ -31,15 +31,15 @@
 static pid_t	fork_holder(int ready[2]);
 static void	hold_until_killed(int fd) __attribute__((noreturn));
 static void	kill_holder(pid_t pid, int ready[2]);
-static int	report_undo(const char *what, int value, int waited, double t);
+static int	report_undo(const char *what, int value, int took, double t);
 
 /*
  * undo, System V: in a new set of value 1, a child takes the unit with
  * SEM_UNDO (or without) and is killed; then the parent looks at the
- * value and tries a timed wait.  Returns 1 if the unit came back.
+ * value and tries a timed wait.  Returns the value; *TOOK: the wait won.
  */
 static int
-undo_sysv(int flags, double t)
+undo_sysv(int flags, double t, int *took)
 {
 	static int semids[2] = { -1, -1 };
 	int *semid = &semids[flags == SEM_UNDO], ready[2], value, waited;
@@ -79,7 +79,6 @@ undo_sysv(int flags, double t)
 	say("semctl(%d, 0, GETVAL) -> %d after the holder died%s", *semid,
 	    value, flags == SEM_UNDO ? ": the kernel applied its semadj" :
 	    "");
-	/* Now try to take it ourselves, waiting at most T seconds. */
 	ts = timeout_of(t);
 	down.sem_flg = 0;
 	while ((waited = semtimedop(*semid, &down, 1, &ts)) == -1 &&
@@ -92,15 +91,13 @@ undo_sysv(int flags, double t)
 	if (semctl(*semid, 0, IPC_RMID) == -1)
 		set_failed("semctl IPC_RMID", IPC_PRIVATE, *semid);
 	*semid = -1;
-	return report_undo(flags == SEM_UNDO ? "System V, SEM_UNDO:" :
-	    "System V, no SEM_UNDO:", value, waited == 0, t);
+	*took = waited == 0;
+	return value;
 }
 
 /*
- * fork() the holder, with a pipe READY to tell us when it holds the
- * unit.  In the child this returns 0: it narrates as "child", dies if we
- * die, and keeps only the write end.  We get its pid, stopped at exit
- * should we end first.
+ * fork() the holder, with a pipe READY on which it says it holds the
+ * unit.  Returns 0 in the child, which dies if we die; its pid to us.
  */
 static pid_t
 fork_holder(int ready[2])
@@ -161,16 +158,16 @@ kill_holder(pid_t pid, int ready[2])
 
 /* One line of undo's report; returns 1 when the value came back. */
 static int
-report_undo(const char *what, int value, int waited, double t)
+report_undo(const char *what, int value, int took, double t)
 {
 	printf("%-22s holder killed; value %d, ", what, value);
-	if (waited)
+	if (took)
 		printf("a timed wait succeeds at once");
 	else
 		printf("a timed wait of %g s times out", t);
-	printf(": %s\n", value > 0 || waited ?
+	printf(": %s\n", value > 0 || took ?
 	    "the kernel gave the unit back" : "the unit is lost for good");
-	return value > 0 && waited;
+	return value > 0 && took;
 }
 
 /*
@@ -178,7 +175,7 @@ report_undo(const char *what, int value, int waited, double t)
  * POSIX semaphores have no undo, named or not.
  */
 static int
-undo_posix(double t)
+undo_posix(double t, int *took)
 {
 	struct timespec deadline;
 	int ready[2], value, r;
@@ -215,7 +212,8 @@ undo_posix(double t)
 		err(1, "sem_destroy");
 	if (munmap(sem, sizeof(*sem)) == -1)
 		err(1, "munmap");
-	return report_undo("POSIX, sem_wait:", value, r == 0, t);
+	*took = r == 0;
+	return value;
 }
 
 /*
@@ -226,15 +224,18 @@ int
 cmd_undo(struct opts *o, int argc, char **argv)
 {
 	double t = o->timeout > 0 ? o->timeout : 0.5;
-	int with, without, posix;
+	int value, took, with, without, posix;
 
 	(void)argv;
 	if (argc > 0)
 		usage_error("undo takes no arguments");
 	narrate_role("parent");
-	with = undo_sysv(SEM_UNDO, t);
-	without = undo_sysv(0, t);
-	posix = undo_posix(t);
+	value = undo_sysv(SEM_UNDO, t, &took);
+	with = report_undo("System V, SEM_UNDO:", value, took, t);
+	value = undo_sysv(0, t, &took);
+	without = report_undo("System V, no SEM_UNDO:", value, took, t);
+	value = undo_posix(t, &took);
+	posix = report_undo("POSIX, sem_wait:", value, took, t);
 	if (!with || without || posix)
 		errx(1, "undo: the kernel did not do what semop(2) and "
 		    "sem_overview(7) describe");

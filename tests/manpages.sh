@@ -72,6 +72,7 @@ EOF2
 	    "$name: each file and function THE SOURCE names is in the tree"
 	check "$name: THE SOURCE names at least one lesson" test -n "$entries"
 	stale=
+	# shellcheck disable=SC2013 # file names, one word each
 	for f in $(sed -n 's/^\.Pa \([a-z0-9]*\/[A-Za-z0-9_.-]*\.[ch]\).*/\1/p' \
 	    "$page" | sort -u); do
 		[ -f "$top_srcdir/$f" ] || stale="$stale $f"
