@@ -87,6 +87,7 @@ after_fork(enum kind kind, int fd)
 	int status, inherited;
 	pid_t pid;
 
+	say_fork("child");
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0)
@@ -115,6 +116,7 @@ after_close(enum kind kind, const char *path)
 	say("open() -> fd %d, close(%d): another descriptor of the file "
 	    "came and went", fd2, fd2);
 	/* A child that opens the file for itself: can it lock it now? */
+	say_fork("child");
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {

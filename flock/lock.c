@@ -173,6 +173,7 @@ run_command(char **cmd)
 	pid_t parent = getpid(), pid;
 	int status;
 
+	say_fork("process that runs %s", cmd[0]);
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {

@@ -18,13 +18,25 @@
 #include "ipclab.h"
 
 /* Options every command of every program takes; lib handles them. */
-#define COMMON_OPTIONS "hq"
-
 static const struct option_def common_options[] = {
 	{ 'h', 1, "help", NULL, "show help (for COMMAND if given) and exit" },
 	{ 'q', 1, "quiet", NULL, "no narration on stderr" },
+	{ OPT_TIMESTAMPS, 0, "timestamps", NULL,
+	  "begin each narration line with the seconds since start" },
 	{ 0, 0, NULL, NULL, NULL }
 };
+
+/* Whether VAL is one of common_options. */
+static int
+is_common(int val)
+{
+	const struct option_def *k;
+
+	for (k = common_options; k->val != 0; k++)
+		if (k->val == val)
+			return 1;
+	return 0;
+}
 
 void
 bad_option(int ch, char **argv)
@@ -100,7 +112,7 @@ print_options(FILE *f, const struct program *p, const struct command *c)
 		else
 			next = k++;
 		if (c == NULL || strchr(c->opts, next->val) != NULL ||
-		    strchr(COMMON_OPTIONS, next->val) != NULL)
+		    is_common(next->val))
 			print_item(f, option_spec(spec, sizeof(spec), next),
 			    next->text);
 	}
@@ -142,7 +154,7 @@ list_options(const struct program *p, const struct command *c)
 		else
 			next = k++;
 		if (c != NULL && strchr(c->opts, next->val) == NULL &&
-		    strchr(COMMON_OPTIONS, next->val) == NULL)
+		    !is_common(next->val))
 			continue;
 		if (next->has_short)
 			printf("-%c\n", next->val);
@@ -186,8 +198,7 @@ check_options(const struct program *p, const struct command *c,
 	const struct option_def *d;
 
 	for (; *seen != '\0'; seen++) {
-		if (strchr(c->opts, *seen) != NULL ||
-		    strchr(COMMON_OPTIONS, *seen) != NULL)
+		if (strchr(c->opts, *seen) != NULL || is_common(*seen))
 			continue;
 		for (d = p->options; d->val != 0; d++)
 			if (d->val == *seen && d->name != NULL)
@@ -268,6 +279,7 @@ run_program(const struct program *p, struct opts *o, int argc, char **argv)
 	char optstring[128], seen[64] = "";
 	int ch, help = 0, list = 0, nargs = 0, rc;
 
+	narrate_start();
 	/* We word the errors ourselves: getopt would name argv[0] as typed. */
 	opterr = 0;
 	make_getopt_tables(p, optstring, sizeof(optstring), longopts,
@@ -296,6 +308,9 @@ run_program(const struct program *p, struct opts *o, int argc, char **argv)
 		case OPT_LIST_COMMANDS:
 		case OPT_LIST_OPTIONS:
 			list = ch;
+			break;
+		case OPT_TIMESTAMPS:
+			narrate_timestamps(1);
 			break;
 		default:
 			p->set(o, ch, optarg);

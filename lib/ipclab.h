@@ -24,8 +24,25 @@
 void	narrate_role(const char *role);
 /* Turn narration off (-q) or on. */
 void	narrate_quiet(int quiet);
-/* One line "[role pid] ..." on stderr, unless quiet; one write(2). */
+/*
+ * Start the narration's clock, and make stdout line-buffered so that
+ * results and narration keep their order in a pipe or a file too.  Call
+ * it first thing in main(); children inherit the clock through fork().
+ */
+void	narrate_start(void);
+/* --timestamps: begin each line with the seconds since narrate_start(). */
+void	narrate_timestamps(int on);
+/*
+ * One line "[role pid] ..." on stderr, unless quiet; one write(2), after
+ * whatever stdout holds.
+ */
 void	say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Say "fork(): making the WHO..." just before a fork(): a child may run,
+ * and speak, before fork() returns in its parent, so this line is the one
+ * that comes first in every run.  WHO is a printf format.
+ */
+void	say_fork(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Usage errors (usage.c) ------------------------------------------------ */
 
@@ -75,6 +92,7 @@ struct option_def {
 /* Hidden, for the bash completion: the words a command line may take. */
 #define OPT_LIST_COMMANDS 0x101		/* --list-commands */
 #define OPT_LIST_OPTIONS  0x102		/* --list-options [COMMAND] */
+#define OPT_TIMESTAMPS	0x103		/* --timestamps, every program's */
 
 struct program {
 	const char			*summary;	/* what it teaches */

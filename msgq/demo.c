@@ -79,6 +79,7 @@ demo_sysv(struct opts *o)
 	say("msgget(IPC_PRIVATE, 0600) -> id %d: a queue of our own ('ipcs -q' "
 	    "shows key 0x00000000)", id);
 	parent = getpid();
+	say_fork("child");
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {
@@ -226,6 +227,7 @@ demo_posix(struct opts *o)
 	    NBATCH);
 	flush_stdout();
 
+	say_fork("child");
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {

@@ -55,6 +55,7 @@ cmd_atomic(struct opts *o, int argc, char **argv)
 	if (pipe(fd) == -1)
 		err(1, "pipe");
 	for (w = 0; w < o->writers; w++) {
+		say_fork("writer %lld", w + 1);
 		if ((pids[w] = fork()) == -1)
 			err(1, "fork");
 		if (pids[w] == 0) {

@@ -57,6 +57,7 @@ run_pipeline(char **cmd1, char **cmd2, int pipefail)
 	say("pipe(fd) -> fd[0]=%d (read end), fd[1]=%d (write end)", fd[0],
 	    fd[1]);
 
+	say_fork("process for %s", cmd1[0]);
 	if ((pid1 = fork()) == -1)
 		err(1, "fork");
 	if (pid1 == 0) {
@@ -81,6 +82,7 @@ run_pipeline(char **cmd1, char **cmd2, int pipefail)
 	at_exit_stop_child(pid1);
 	say("fork() -> %ld will run %s", (long)pid1, cmd1[0]);
 
+	say_fork("process for %s", cmd2[0]);
 	if ((pid2 = fork()) == -1)
 		err(1, "fork");
 	if (pid2 == 0) {
@@ -172,6 +174,8 @@ usage(FILE *f)
 	    "commands):\n"
 	    "  -p, --pipefail   exit with the rightmost non-zero status\n"
 	    "  -q, --quiet      no narration on stderr\n"
+	    "      --timestamps begin each narration line with the seconds "
+	    "since start\n"
 	    "  -h, --help       show this help and exit\n"
 	    "      --version    print the version and exit\n\n"
 	    "Exit status: CMD2's (or with -p the rightmost non-zero one); "
@@ -193,6 +197,7 @@ parse_command_line(int argc, char **argv, char ***cmd1, char ***cmd2)
 		{ "pipefail", no_argument, NULL, 'p' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "timestamps", no_argument, NULL, OPT_TIMESTAMPS },
 		{ "list-options", no_argument, NULL, OPT_LIST_OPTIONS },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -214,6 +219,9 @@ parse_command_line(int argc, char **argv, char ***cmd1, char ***cmd2)
 			break;
 		case OPT_VERSION:
 			print_version();
+		case OPT_TIMESTAMPS:
+			narrate_timestamps(1);
+			break;
 		case OPT_LIST_OPTIONS:
 			/* Hidden: the words the bash completion offers. */
 			for (i = 0; longopts[i].val != OPT_LIST_OPTIONS; i++) {
@@ -254,6 +262,7 @@ main(int argc, char **argv)
 	char **cmd1, **cmd2;
 	int pipefail;
 
+	narrate_start();
 	pipefail = parse_command_line(argc, argv, &cmd1, &cmd2);
 	return run_pipeline(cmd1, cmd2, pipefail);
 }

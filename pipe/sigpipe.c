@@ -42,6 +42,7 @@ cmd_sigpipe(struct opts *o, int argc, char **argv)
 	/* fd carries the data; go only tells the writer the reader is gone. */
 	if (pipe(fd) == -1 || pipe(go) == -1)
 		err(1, "pipe");
+	say_fork("writer");
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0)

@@ -91,6 +91,7 @@ cmd_counter(struct opts *o, int argc, char **argv)
 	/* The gate (gate.c) holds the workers until all exist: they race. */
 	make_gate(gate);
 	for (w = 0; w < o->workers; w++) {
+		say_fork("worker %lld", w + 1);
 		if ((pids[w] = fork()) == -1)
 			err(1, "fork");
 		if (pids[w] == 0)

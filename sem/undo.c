@@ -106,6 +106,7 @@ fork_holder(int ready[2])
 
 	if (pipe(ready) == -1)
 		err(1, "pipe");
+	say_fork("child");
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {

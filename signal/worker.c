@@ -41,6 +41,7 @@ start_worker(struct supervisor *s, int i)
 		hang_after = s->hang_after;
 		s->hang_used = 1;
 	}
+	say_fork("worker %d", i + 1);
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0)

@@ -79,6 +79,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 	say("stat(\"%s\") -> %s, size %lld: a name to meet at, no storage",
 	    path, S_ISSOCK(st.st_mode) ? "a socket ('s' in ls -l)" :
 	    "not a socket", (long long)st.st_size);
+	say_fork("client");
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {

@@ -210,7 +210,7 @@ bg ipc-shm demo -n 100000000 >"$SCRATCH/long.out" 2>"$SCRATCH/long.err"
 pid=$bg_pid
 wait_for 10 grep -q 'fork() -> writer' "$SCRATCH/long.err"
 shmid=$(sed -n 's/.*shmget(IPC_PRIVATE.* -> shmid \([0-9]*\).*/\1/p' "$SCRATCH/long.err")
-reader=$(sed -n 's/^\[reader \([0-9]*\)\] fork().*/\1/p' "$SCRATCH/long.err")
+reader=$(sed -n 's/^\[reader \([0-9]*\)\] fork() ->.*/\1/p' "$SCRATCH/long.err")
 writer=$(sed -n 's/.*fork() -> writer \([0-9]*\);.*/\1/p' "$SCRATCH/long.err")
 is "$(ipcs -m | awk -v id="$shmid" '$2 == id { print $1, $4, $6 }')" \
     "0x00000000 600 2" "ipcs -m: key 0 (IPC_PRIVATE), mode 600, nattch 2"

@@ -58,6 +58,7 @@ TESTS += \
 	%D%/kit.sh \
 	%D%/limits.sh \
 	%D%/manpages.sh \
+	%D%/order.sh \
 	%D%/privacy.sh \
 	%D%/removal.sh \
 	%D%/shortio.sh \
