@@ -79,8 +79,11 @@ void
 stop_now(void)
 {
 	int sig = ipclab_signal;
+	char name[32];
 	sigset_t set;
 
+	say("%s: cleaning up, then dying of it, as if uncaught (status %d)",
+	    signal_name(sig, name, sizeof(name)), 128 + sig);
 	cleanup_run();
 	/* Die of the same signal, so our parent sees what really happened. */
 	signal(sig, SIG_DFL);

@@ -119,7 +119,7 @@ size_t	parse_size(const char *what, const char *s, size_t min, size_t max);
 double	parse_seconds(const char *what, const char *s, double min, double max);
 /* A signal: "USR1", "SIGUSR1", "10", "RTMIN+2". */
 int	parse_signal(const char *what, const char *s);
-/* The signal's name without "SIG" ("USR1"), or "signal N". */
+/* The signal's name ("SIGUSR1", "SIGRTMIN+2"), or "signal N". */
 const char *signal_name(int sig, char *buf, size_t len);
 /* A System V key: decimal or 0x hex, 1 to 0xffffffff. */
 key_t	parse_key(const char *what, const char *s);

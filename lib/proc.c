@@ -56,5 +56,5 @@ interrupt_with(int sig, void (*handler)(int))
 	sa.sa_handler = handler;
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(sig, &sa, NULL) == -1)
-		err(1, "sigaction SIG%s", signal_name(sig, name, sizeof(name)));
+		err(1, "sigaction %s", signal_name(sig, name, sizeof(name)));
 }

@@ -186,6 +186,7 @@ timedwait_posix(const struct opts *o, sem_t *sem, const char *name)
 		if (sem_timedwait(sem, &slice) == 0)
 			break;
 		if (errno == EINTR) {
+			stop_if_signalled();
 			say("sem_timedwait -> EINTR (a signal, or Ctrl-Z then "
 			    "fg): waiting again");
 			continue;

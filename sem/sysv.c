@@ -91,6 +91,7 @@ wait_sysv(const struct opts *o)
 		if (semop_until(semid, &op, o->timeout, deadline) == 0)
 			break;
 		if (errno == EINTR) {
+			stop_if_signalled();
 			say("semop -> EINTR (a signal, or Ctrl-Z then fg): "
 			    "waiting again");
 			continue;
