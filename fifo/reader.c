@@ -26,7 +26,7 @@
 
 static int	keep_write_end(int fd, const char *path, struct stat *st);
 static int	follow_wait(int fd, const char *path, const struct stat *st,
-		    int *keep);
+		    int *keep, long long *fresh);
 
 /*
  * read: open PATH for reading (which waits for a writer) and copy what
@@ -38,7 +38,7 @@ cmd_read(struct opts *o, int argc, char **argv)
 {
 	const char *path = one_path("read", argc, argv);
 	static char buf[64 * 1024];
-	long long bytes = 0;
+	long long bytes = 0, fresh = 0;
 	struct stat st;
 	int fd, keep = -1;
 	ssize_t n;
@@ -61,7 +61,7 @@ cmd_read(struct opts *o, int argc, char **argv)
 	for (;;) {
 		stop_if_signalled();
 		/* --follow: poll() first, and see that PATH is still ours. */
-		if (keep != -1 && !follow_wait(fd, path, &st, &keep))
+		if (keep != -1 && !follow_wait(fd, path, &st, &keep, &fresh))
 			continue;
 		n = read(fd, buf, sizeof(buf));
 		if (n == -1) {
@@ -73,7 +73,11 @@ cmd_read(struct opts *o, int argc, char **argv)
 		if (bytes == 0)
 			say("read(%d) -> %zd bytes: the first data arrives", fd,
 			    n);
+		else if (o->follow && fresh == 0)
+			say("read(%d) -> %zd bytes: data again, after the pause",
+			    fd, n);
 		bytes += n;
+		fresh += n;
 		if (write_all(STDOUT_FILENO, buf, (size_t)n) == -1)
 			err(1, "write error on standard output");
 	}
@@ -115,11 +119,13 @@ keep_write_end(int fd, const char *path, struct stat *st)
  * FIFO removed or replaced at PATH would leave us waiting for ever.  Wait
  * for data at most a second, and after a quiet second look at PATH; if
  * it is gone, let our write end go (*KEEP becomes -1), so that end of
- * file comes once the writers still connected have closed.  1: data is
- * there to read; 0: ask again.
+ * file comes once the writers still connected have closed.  *FRESH is
+ * the bytes read since the last quiet second.  1: data is there to read;
+ * 0: ask again.
  */
 static int
-follow_wait(int fd, const char *path, const struct stat *st, int *keep)
+follow_wait(int fd, const char *path, const struct stat *st, int *keep,
+    long long *fresh)
 {
 	struct pollfd pfd;
 	int r;
@@ -129,6 +135,17 @@ follow_wait(int fd, const char *path, const struct stat *st, int *keep)
 	r = poll(&pfd, 1, 1000);
 	if (r == -1 && errno != EINTR)
 		err(1, "poll %s", path);
+	/*
+	 * A writer that closes wakes nobody: we hold a write end, so no
+	 * end of file, no POLLHUP.  All we see is that the data stops.
+	 */
+	if (r == 0 && *fresh > 0) {
+		say("poll(%d, POLLIN, 1000) -> 0: a quiet second after %lld "
+		    "bytes; a writer that has closed gives no end of "
+		    "file while we hold fd %d: waiting for the next writer...",
+		    fd, *fresh, *keep);
+		*fresh = 0;
+	}
 	if (r == 0 && !still_there(path, st)) {
 		warnx("%s was removed or replaced: no new writer can reach "
 		    "this reader", path);
