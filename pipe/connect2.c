@@ -72,9 +72,11 @@ run_pipeline(char **cmd1, char **cmd2, int pipefail)
 			/* ...and the original descriptor is a spare: close it. */
 			if (close(fd[1]) == -1)
 				err(126, "close(fd[1])");
-		}
-		say("close(fd[0]); dup2(fd[1], 1); close(fd[1]): stdout is the "
-		    "pipe");
+			say("close(fd[0]); dup2(fd[1], 1); close(fd[1]): stdout "
+			    "is the pipe");
+		} else
+			say("close(fd[0]); fd[1] is 1 already, so no dup2() and "
+			    "no close(): stdout is the pipe");
 		before_exec(self, cmd1[0]);
 		execvp(cmd1[0], cmd1);
 		execvp_failed(cmd1[0]);
@@ -98,9 +100,11 @@ run_pipeline(char **cmd1, char **cmd2, int pipefail)
 				err(126, "dup2");
 			if (close(fd[0]) == -1)
 				err(126, "close(fd[0])");
-		}
-		say("close(fd[1]); dup2(fd[0], 0); close(fd[0]): stdin is the "
-		    "pipe");
+			say("close(fd[1]); dup2(fd[0], 0); close(fd[0]): stdin "
+			    "is the pipe");
+		} else
+			say("close(fd[1]); fd[0] is 0 already, so no dup2() and "
+			    "no close(): stdin is the pipe");
 		before_exec(self, cmd2[0]);
 		execvp(cmd2[0], cmd2);
 		execvp_failed(cmd2[0]);

@@ -40,8 +40,14 @@ cmd_sigpipe(struct opts *o, int argc, char **argv)
 		usage_error("sigpipe takes no arguments");
 	narrate_role("reader");
 	/* fd carries the data; go only tells the writer the reader is gone. */
-	if (pipe(fd) == -1 || pipe(go) == -1)
+	if (pipe(fd) == -1)
 		err(1, "pipe");
+	say("pipe(fd) -> fd[0]=%d, fd[1]=%d: the writer's lines go through it",
+	    fd[0], fd[1]);
+	if (pipe(go) == -1)
+		err(1, "pipe");
+	say("pipe(go) -> go[0]=%d, go[1]=%d: no data, only its end of file",
+	    go[0], go[1]);
 	say_fork("writer");
 	if ((pid = fork()) == -1)
 		err(1, "fork");
@@ -51,6 +57,8 @@ cmd_sigpipe(struct opts *o, int argc, char **argv)
 	say("fork() -> writer %ld", (long)pid);
 	if (close(fd[1]) == -1 || close(go[0]) == -1)
 		err(1, "close");
+	say("close(fd[1]), close(go[0]): the reader keeps fd[0] to read and "
+	    "go[1] to close");
 	if (read_full(fd[0], buf, 6) != 6)
 		errx(1, "expected \"first\\n\" from the writer");
 	say("read(fd[0]) -> \"first\\n\"");
@@ -60,6 +68,7 @@ cmd_sigpipe(struct opts *o, int argc, char **argv)
 	say("close(fd[0]): no read end is left anywhere");
 	if (close(go[1]) == -1)
 		err(1, "close(go[1])");
+	say("close(go[1]): the writer's read(go[0]) now returns 0");
 	while (waitpid(pid, &status, 0) == -1)
 		retry_if_eintr("waitpid %ld", (long)pid);
 	status = child_reaped(pid, "writer", status);
@@ -95,8 +104,11 @@ sigpipe_writer(struct opts *o, int fd[2], int go[2])
 		err(1, "signal SIGPIPE");
 	say("SIGPIPE is %s", o->ignore ? "ignored" : "left to its "
 	    "default action: terminate");
+	/* Drop the read end, or this writer would be a reader of its own. */
 	if (close(fd[0]) == -1 || close(go[1]) == -1)
 		err(1, "close");
+	say("close(fd[0]), close(go[1]): the reader's fd[0] is now the only "
+	    "read end");
 	if (write_all(fd[1], "first\n", 6) == -1)
 		err(1, "write");
 	say("write(fd[1], \"first\\n\") -> 6: the reader is still there");
