@@ -162,6 +162,8 @@ stop_child(pid_t pid)
 
 	(void)kill(pid, SIGTERM);
 	(void)kill(pid, SIGCONT);
+	say("kill(%ld, SIGTERM), kill(%ld, SIGCONT): asking child %ld to stop",
+	    (long)pid, (long)pid, (long)pid);
 	for (i = 0; i < 100; i++) {
 		pid_t r = waitpid(pid, NULL, WNOHANG);
 
@@ -170,6 +172,8 @@ stop_child(pid_t pid)
 		(void)nanosleep(&tick, NULL);
 	}
 	(void)kill(pid, SIGKILL);
+	say("kill(%ld, SIGKILL): child %ld still ran after a second",
+	    (long)pid, (long)pid);
 	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
 		continue;
 }
