@@ -102,6 +102,19 @@ inet_name(struct endpoint *ep)
 	    "[%s]:%d" : "%s:%d", host, port);
 }
 
+/* The arguments of socket() for EP, as the narration shows them. */
+const char *
+socket_args(const struct endpoint *ep)
+{
+	static char buf[64];
+
+	snprintf(buf, sizeof(buf), "%s, %s", ep->family == AF_UNIX ?
+	    "AF_UNIX" : ep->family == AF_INET ? "AF_INET" : "AF_INET6",
+	    ep->type == SOCK_STREAM ? "SOCK_STREAM" : ep->type == SOCK_DGRAM ?
+	    "SOCK_DGRAM" : "SOCK_SEQPACKET");
+	return buf;
+}
+
 /*
  * HOST:PORT for --tcp ("[::1]:PORT" for IPv6).  A malformed one is a
  * usage error, and so is port 0 where no server can pick the port.

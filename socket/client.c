@@ -31,6 +31,8 @@ client_socket(const struct endpoint *ep)
 
 	if ((fd = socket(ep->family, ep->type | SOCK_CLOEXEC, 0)) == -1)
 		err(1, "socket");
+	say("socket(%s) -> fd %d: a new socket of our own, at the lowest "
+	    "free number", socket_args(ep), fd);
 	if (connect(fd, (const struct sockaddr *)&ep->addr, ep->len) == -1)
 		connect_failed(ep);
 	say("connect(%d, \"%s\"): connected", fd, ep->name);
@@ -40,7 +42,9 @@ client_socket(const struct endpoint *ep)
 /*
  * The first steps of a client that a server forked, to show both sides
  * in one run: its name in the narration, and the listening socket LFD
- * closed, for accepting is the server's part.
+ * closed, for accepting is the server's part.  Its number is free then,
+ * and the client's own socket() will often get it: the same number, a
+ * different socket.
  */
 void
 forked_client(int lfd)
@@ -48,6 +52,8 @@ forked_client(int lfd)
 	narrate_role("client");
 	if (close(lfd) == -1)
 		err(1, "close");
+	say("close(%d): the listening socket came with fork(); accepting is "
+	    "the server's part, so our copy goes and fd %d is free", lfd, lfd);
 }
 
 static char	*join_lines(int argc, char **argv, size_t *lenp);

@@ -87,7 +87,8 @@ cmd_demo(struct opts *o, int argc, char **argv)
 		demo_client(&ep, argc, lines);
 	}
 	at_exit_stop_child(pid);
-	say("fork() -> client %ld; it gets only the path", (long)pid);
+	say("fork() -> client %ld; it will close its copy of fd %d and meet "
+	    "us by the path", (long)pid, lfd);
 	while ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) == -1)
 		retry_if_eintr("accept");
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == -1)
@@ -129,6 +130,8 @@ demo_client(const struct endpoint *ep, int argc, const char *const *lines)
 
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
 		err(1, "socket");
+	say("socket(AF_UNIX, SOCK_STREAM) -> fd %d: a new socket of our own, "
+	    "at the lowest free number", fd);
 	if (connect(fd, (const struct sockaddr *)&ep->addr, ep->len) == -1)
 		connect_failed(ep);
 	say("connect(%d, \"%s\"): connected", fd, ep->path);

@@ -83,6 +83,7 @@ void	endpoint(struct endpoint *ep, const struct opts *o, const char *path,
 	    const char *leaf, int passive);
 void	unix_path(struct endpoint *ep, const char *path, int from_user);
 void	inet_name(struct endpoint *ep);
+const char *socket_args(const struct endpoint *ep);
 void	clear_stale(const struct endpoint *ep);
 void	bind_failed(const struct endpoint *ep) __attribute__((noreturn));
 void	connect_failed(const struct endpoint *ep) __attribute__((noreturn));

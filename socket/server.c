@@ -42,10 +42,7 @@ server_socket(struct endpoint *ep)
 		clear_stale(ep);
 	if ((fd = socket(ep->family, ep->type | SOCK_CLOEXEC, 0)) == -1)
 		err(1, "socket");
-	say("socket(%s, %s) -> fd %d", ep->family == AF_UNIX ? "AF_UNIX" :
-	    ep->family == AF_INET ? "AF_INET" : "AF_INET6",
-	    ep->type == SOCK_STREAM ? "SOCK_STREAM" : ep->type == SOCK_DGRAM ?
-	    "SOCK_DGRAM" : "SOCK_SEQPACKET", fd);
+	say("socket(%s) -> fd %d", socket_args(ep), fd);
 	/* A restarted TCP server may bind while old connections linger. */
 	if (ep->family != AF_UNIX &&
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1)
