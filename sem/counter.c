@@ -139,7 +139,6 @@ work(struct counter *c, const struct lock *l, long long count, int n,
 	long long i, v;
 
 	wait_at_gate(n, gate, parent);
-	say("the gate opened: %lld increments start", count);
 	for (i = 0; i < count; i++) {
 		stop_if_signalled();
 		l->take(c);

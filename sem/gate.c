@@ -23,6 +23,9 @@ make_gate(int gate[2])
 {
 	if (pipe(gate) == -1)
 		err(1, "pipe");
+	say("pipe() -> fds %d, %d: the start gate; each worker will block in "
+	    "read(%d) until no write end is left open, then all start at once",
+	    gate[0], gate[1], gate[0]);
 }
 
 /*
@@ -43,6 +46,8 @@ wait_at_gate(int n, const int gate[2], pid_t parent)
 		err(1, "close");
 	if (read_full(gate[0], &byte, 1) == -1)
 		err(1, "read(gate)");
+	say("close(%d), my write end; read(%d) -> 0, end of file: the gate "
+	    "opened, I start", gate[1], gate[0]);
 }
 
 /* The parent, once every worker is forked: let them all go at once. */
@@ -51,5 +56,8 @@ open_gate(int gate[2])
 {
 	if (close(gate[0]) == -1 || close(gate[1]) == -1)
 		err(1, "close");
-	say("close(gate): the workers start together");
+	say("close(%d), close(%d): the parent's ends are closed; once every "
+	    "worker has closed its write end too, read(%d) returns 0 (end of "
+	    "file) in all of them: they start together", gate[0], gate[1],
+	    gate[0]);
 }

@@ -57,7 +57,7 @@ undo_sysv(int flags, double t, int *took)
 	arg.val = 1;
 	if (semctl(*semid, 0, SETVAL, arg) == -1)
 		set_failed("semctl SETVAL", IPC_PRIVATE, *semid);
-	say("semget(IPC_PRIVATE) -> semid %d, value 1; the child will take "
+	say("semget(IPC_PRIVATE) -> semid %d, value 1; the holder will take "
 	    "it %s", *semid, flags == SEM_UNDO ? "with SEM_UNDO" :
 	    "without SEM_UNDO");
 	if ((pid = fork_holder(ready)) == 0) {
@@ -106,11 +106,13 @@ fork_holder(int ready[2])
 
 	if (pipe(ready) == -1)
 		err(1, "pipe");
-	say_fork("child");
+	say("pipe() -> fds %d, %d: the holder will write a byte on %d once it "
+	    "holds the unit", ready[0], ready[1], ready[1]);
+	say_fork("holder");
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {
-		narrate_role("child");
+		narrate_role("holder");
 		die_with_parent(parent, SIGKILL);
 		if (close(ready[0]) == -1)
 			err(1, "close");
@@ -142,18 +144,20 @@ kill_holder(pid_t pid, int ready[2])
 	if (close(ready[1]) == -1)
 		err(1, "close");
 	if (read_full(ready[0], &byte, 1) != 1)
-		errx(1, "the child ended before it took the unit");
+		errx(1, "the holder ended before it took the unit");
 	if (close(ready[0]) == -1)
 		err(1, "close");
 	/* SIGKILL: no handler, no cleanup, no chance to post. */
 	if (kill(pid, SIGKILL) == -1)
 		err(1, "kill %ld", (long)pid);
-	say("kill(%ld, SIGKILL): the holder dies without posting", (long)pid);
+	say("read(%d) -> 1 byte: the holder holds the unit; "
+	    "kill(%ld, SIGKILL): it dies without posting", ready[0],
+	    (long)pid);
 	while (waitpid(pid, &status, 0) == -1)
 		retry_if_eintr("waitpid %ld", (long)pid);
-	child_reaped(pid, "child", status);
+	child_reaped(pid, "holder", status);
 	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
-		errx(1, "the child %s, not killed by SIGKILL", describe_status(
+		errx(1, "the holder %s, not killed by SIGKILL", describe_status(
 		    status, how, sizeof(how)));
 }
 
@@ -189,7 +193,7 @@ undo_posix(double t, int *took)
 		err(1, "mmap");
 	if (sem_init(sem, 1, 1) == -1)
 		err(1, "sem_init");
-	say("sem_init(pshared=1, 1) in a shared mapping; the child will take "
+	say("sem_init(pshared=1, 1) in a shared mapping; the holder will take "
 	    "it with sem_wait");
 	if ((pid = fork_holder(ready)) == 0) {
 		while (sem_wait(sem) == -1)
