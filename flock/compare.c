@@ -30,8 +30,8 @@
 static void	compare_kind(enum kind, const char *, int *, int *);
 static int	after_fork(enum kind, int);
 static int	after_close(enum kind, const char *);
-static int	held_by_another(int);
-static void	child_try(enum kind, int, const char *)
+static int	held_by_another(int, const char *);
+static void	child_try(const char *, enum kind, int, const char *)
 		    __attribute__((noreturn));
 
 /* compare: each kind put through the same two questions, then a table. */
@@ -46,6 +46,7 @@ cmd_compare(struct opts *o, int argc, char **argv)
 	(void)argv;
 	if (argc > 0)
 		usage_error("compare takes no arguments");
+	narrate_role("parent");
 	fd = private_file(path, sizeof(path), "compare", 0);
 	if (close(fd) == -1)
 		err(1, "close %s", path);
@@ -66,37 +67,41 @@ compare_kind(enum kind kind, const char *path, int *inherited, int *kept)
 {
 	int fd;
 
-	narrate_role(kind_name[kind]);
 	if ((fd = open(path, O_RDWR | O_CLOEXEC)) == -1)
 		err(1, "open %s", path);
 	if (request(kind, fd, F_WRLCK, 0, 0, 0) == -1)
 		err(1, "%s %s", call_name(kind, F_WRLCK, 0), path);
-	say("%s on fd %d -> this process holds an %s lock",
-	    call_name(kind, F_WRLCK, 0), fd, kind == FLOCK ? "exclusive" :
-	    "exclusive (write)");
+	say("%s lock: open() -> fd %d, %s on it -> this process holds an %s "
+	    "lock", kind_name[kind], fd, call_name(kind, F_WRLCK, 0),
+	    kind == FLOCK ? "exclusive" : "exclusive (write)");
 	*inherited = after_fork(kind, fd);
 	*kept = after_close(kind, path);
 	if (close(fd) == -1)
 		err(1, "close %s", path);
+	say("close(%d): no %s lock of ours is left on the file", fd,
+	    kind_name[kind]);
 }
 
 /* 1. Does a child hold the lock through the descriptor it inherited? */
 static int
 after_fork(enum kind kind, int fd)
 {
+	char label[32];
 	int status, inherited;
 	pid_t pid;
 
-	say_fork("child");
+	(void)snprintf(label, sizeof(label), "%s heir", kind_name[kind]);
+	say_fork("%s, a child that inherits fd %d", label, fd);
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0)
-		child_try(kind, fd, "the inherited");
+		child_try(label, kind, fd, "the inherited");
 	at_exit_stop_child(pid);
+	say("fork() -> %s is %ld", label, (long)pid);
 	while (waitpid(pid, &status, 0) == -1)
 		retry_if_eintr("waitpid %ld", (long)pid);
-	inherited = !held_by_another(child_reaped(pid, "child", status));
-	say("after fork, the child's request through the same descriptor %s",
+	inherited = !held_by_another(child_reaped(pid, label, status), label);
+	say("the %s's request through the same descriptor %s", label,
 	    inherited ? "succeeds: it owns the same lock" :
 	    "fails: the lock is its parent's, not its own");
 	return inherited;
@@ -106,6 +111,7 @@ after_fork(enum kind kind, int fd)
 static int
 after_close(enum kind kind, const char *path)
 {
+	char label[32];
 	int fd2, status, kept;
 	pid_t pid;
 
@@ -116,39 +122,41 @@ after_close(enum kind kind, const char *path)
 	say("open() -> fd %d, close(%d): another descriptor of the file "
 	    "came and went", fd2, fd2);
 	/* A child that opens the file for itself: can it lock it now? */
-	say_fork("child");
+	(void)snprintf(label, sizeof(label), "%s newcomer", kind_name[kind]);
+	say_fork("%s, a child that opens the file for itself", label);
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {
 		if ((fd2 = open(path, O_RDWR | O_CLOEXEC)) == -1)
 			err(1, "open %s", path);
-		child_try(kind, fd2, "its own");
+		child_try(label, kind, fd2, "its own");
 	}
 	at_exit_stop_child(pid);
+	say("fork() -> %s is %ld", label, (long)pid);
 	while (waitpid(pid, &status, 0) == -1)
 		retry_if_eintr("waitpid %ld", (long)pid);
-	kept = held_by_another(child_reaped(pid, "child", status));
-	say("a new process %s the lock: %s", kept ? "cannot take" : "takes",
+	kept = held_by_another(child_reaped(pid, label, status), label);
+	say("the %s %s the lock: %s", label, kept ? "cannot take" : "takes",
 	    kept ? "it is still held" : "the close() dropped it");
 	return kept;
 }
 
 /* What child_try's exit STATUS says: was the lock another owner's? */
 static int
-held_by_another(int status)
+held_by_another(int status, const char *who)
 {
 	if (WIFEXITED(status) && WEXITSTATUS(status) == EXIT_HELD)
 		return 1;
 	/* Anything but "granted" (exit 0) ends the experiment here. */
-	require_success(status, "child");
+	require_success(status, who);
 	return 0;
 }
 
-/* In a child: try the lock through FD; the exit status answers. */
+/* In the child LABEL: try the lock through FD; the exit status answers. */
 static void
-child_try(enum kind kind, int fd, const char *which)
+child_try(const char *label, enum kind kind, int fd, const char *which)
 {
-	narrate_role("child");
+	narrate_role(label);
 	if (request(kind, fd, F_WRLCK, 0, 0, 0) == 0) {
 		say("%s through %s fd %d -> granted; exit 0",
 		    call_name(kind, F_WRLCK, 0), which, fd);

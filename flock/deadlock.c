@@ -100,7 +100,8 @@ cmd_deadlock(struct opts *o, int argc, char **argv)
 	/* Give up byte 0: the child's wait ends (if it still waits). */
 	if (request(o->kind, fd, F_UNLCK, 0, 0, 0) == -1)
 		err(1, "unlock");
-	say("released everything; the child can go on");
+	say("fcntl(%s, F_UNLCK) on the whole file -> released; the child "
+	    "can go on", o->kind == OFD ? "F_OFD_SETLK" : "F_SETLK");
 	while (waitpid(pid, &status, 0) == -1)
 		retry_if_eintr("waitpid %ld", (long)pid);
 	child_reaped(pid, "child", status);
@@ -130,13 +131,15 @@ deadlock_child(const struct opts *o, const char *path)
 	    call_name(o->kind, F_WRLCK, 1));
 	while (request(o->kind, fd, F_WRLCK, 0, 1, 1) == -1) {
 		if (errno == EDEADLK) {
-			say("-> EDEADLK: the kernel refuses to let this wait "
-			    "close a circle; exiting releases byte 1");
+			say("%s on byte 0 -> EDEADLK: the kernel refuses "
+			    "to let this wait close a circle; exiting "
+			    "releases byte 1", call_name(o->kind, F_WRLCK, 1));
 			_exit(EXIT_DEADLOCK);
 		}
 		retry_if_eintr("lock byte 0");
 	}
-	say("-> granted: the child holds bytes 0 and 1, and lets go of both");
+	say("%s on byte 0 -> granted at last: the child holds bytes 0 and 1, "
+	    "and exiting lets go of both", call_name(o->kind, F_WRLCK, 1));
 	_exit(0);
 }
 

@@ -171,6 +171,7 @@ static int
 run_command(char **cmd)
 {
 	pid_t parent = getpid(), pid;
+	char who[64];
 	int status;
 
 	say_fork("process that runs %s", cmd[0]);
@@ -198,7 +199,8 @@ run_command(char **cmd)
 	    (long)pid, cmd[0]);
 	while (waitpid(pid, &status, 0) == -1)
 		retry_if_eintr("waitpid %ld", (long)pid);
-	return shell_status(child_reaped(pid, cmd[0], status));
+	(void)snprintf(who, sizeof(who), "process that ran %s", cmd[0]);
+	return shell_status(child_reaped(pid, who, status));
 }
 
 /*
