@@ -109,13 +109,16 @@ demo_sysv(struct opts *o)
 		flush_stdout();
 	}
 	/*
-	 * Last, the type the child waits for.  Printed before it is sent,
-	 * since the child answers it at once.
+	 * Last, the type the child waits for.  Told before it is sent: the
+	 * child answers it at once, and a line said after msgsnd() could
+	 * come after the child's.  A failure still ends in err().
 	 */
 	stop_if_signalled();
 	m.mtype = END_TYPE;
 	snprintf(m.mtext, sizeof(m.mtext), "that was all");
 	len = strlen(m.mtext);
+	say("msgsnd(id %d, type %ld, \"%s\", %zu): the type the child waits "
+	    "for; its msgrcv returns with it", id, m.mtype, m.mtext, len);
 	printf("sent type %ld: %s\n", m.mtype, m.mtext);
 	flush_stdout();
 	while (msgsnd(id, &m, len, 0) == -1) {
@@ -123,8 +126,6 @@ demo_sysv(struct opts *o)
 			msgsnd_failed(o);
 		stop_if_signalled();
 	}
-	say("msgsnd(id %d, type %ld, \"%s\", %zu) -> queued", id, m.mtype,
-	    m.mtext, len);
 	while (waitpid(pid, &status, 0) == -1)
 		retry_if_eintr("waitpid %ld", (long)pid);
 	require_success(child_reaped(pid, "child", status), "child");
