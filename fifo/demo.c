@@ -63,7 +63,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 	    S_ISFIFO(st.st_mode) ? "a FIFO ('p' in ls -l)" : "not a FIFO",
 	    (unsigned)(st.st_mode & 07777), (long long)st.st_size);
 
-	say_fork("writer");
+	say_fork("the writer");
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0)

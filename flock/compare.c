@@ -91,7 +91,7 @@ after_fork(enum kind kind, int fd)
 	pid_t pid;
 
 	(void)snprintf(label, sizeof(label), "%s heir", kind_name[kind]);
-	say_fork("%s, a child that inherits fd %d", label, fd);
+	say_fork("the %s, a child that inherits fd %d", label, fd);
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0)
@@ -123,7 +123,7 @@ after_close(enum kind kind, const char *path)
 	    "came and went", fd2, fd2);
 	/* A child that opens the file for itself: can it lock it now? */
 	(void)snprintf(label, sizeof(label), "%s newcomer", kind_name[kind]);
-	say_fork("%s, a child that opens the file for itself", label);
+	say_fork("the %s, a child that opens the file for itself", label);
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {

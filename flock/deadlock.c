@@ -65,7 +65,7 @@ cmd_deadlock(struct opts *o, int argc, char **argv)
 		err(1, "lock byte 0");
 	say("%s: byte 0 -> granted", call_name(o->kind, F_WRLCK, 0));
 
-	say_fork("child");
+	say_fork("the child");
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {

@@ -50,7 +50,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 	say("open(\"%s\", O_RDWR|O_APPEND|O_CREAT|O_EXCL, 0600) -> fd %d: "
 	    "the shared file", path, fd);
 	parent = getpid();
-	say_fork("producer");
+	say_fork("the producer");
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {

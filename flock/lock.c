@@ -174,7 +174,7 @@ run_command(char **cmd)
 	char who[64];
 	int status;
 
-	say_fork("process that runs %s", cmd[0]);
+	say_fork("the process that runs %s", cmd[0]);
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {

@@ -38,9 +38,9 @@ void	narrate_timestamps(int on);
  */
 void	say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*
- * Say "fork(): making the WHO..." just before a fork(): a child may run,
+ * Say "fork(): making WHO..." just before a fork(): a child may run,
  * and speak, before fork() returns in its parent, so this line is the one
- * that comes first in every run.  WHO is a printf format.
+ * that comes first in every run.  WHO is a printf format: "the child".
  */
 void	say_fork(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -107,6 +107,5 @@ say_fork(const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)vsnprintf(who, sizeof(who), fmt, ap);
 	va_end(ap);
-	say("fork(): making the %s; it may run before fork() returns here",
-	    who);
+	say("fork(): making %s; it may run before fork() returns here", who);
 }

@@ -79,7 +79,7 @@ demo_sysv(struct opts *o)
 	say("msgget(IPC_PRIVATE, 0600) -> id %d: a queue of our own ('ipcs -q' "
 	    "shows key 0x00000000)", id);
 	parent = getpid();
-	say_fork("child");
+	say_fork("the child");
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {
@@ -228,7 +228,7 @@ demo_posix(struct opts *o)
 	    NBATCH);
 	flush_stdout();
 
-	say_fork("child");
+	say_fork("the child");
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {

@@ -57,7 +57,7 @@ run_pipeline(char **cmd1, char **cmd2, int pipefail)
 	say("pipe(fd) -> fd[0]=%d (read end), fd[1]=%d (write end)", fd[0],
 	    fd[1]);
 
-	say_fork("process for %s", cmd1[0]);
+	say_fork("the process for %s", cmd1[0]);
 	if ((pid1 = fork()) == -1)
 		err(1, "fork");
 	if (pid1 == 0) {
@@ -84,7 +84,7 @@ run_pipeline(char **cmd1, char **cmd2, int pipefail)
 	at_exit_stop_child(pid1);
 	say("fork() -> %ld will run %s", (long)pid1, cmd1[0]);
 
-	say_fork("process for %s", cmd2[0]);
+	say_fork("the process for %s", cmd2[0]);
 	if ((pid2 = fork()) == -1)
 		err(1, "fork");
 	if (pid2 == 0) {

@@ -42,7 +42,7 @@ child_writes(const char *msg)
 		err(1, "pipe");
 	say("pipe(fd) -> fd[0]=%d is the read end, fd[1]=%d the write end",
 	    fd[0], fd[1]);
-	say_fork("child");
+	say_fork("the child");
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {
@@ -107,7 +107,7 @@ parent_writes(const char *msg)
 		err(1, "pipe");
 	say("pipe(fd) -> fd[0]=%d is the read end, fd[1]=%d the write end",
 	    fd[0], fd[1]);
-	say_fork("child");
+	say_fork("the child");
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {

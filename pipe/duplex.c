@@ -48,7 +48,7 @@ cmd_duplex(struct opts *o, int argc, char **argv)
 		err(1, "pipe");
 	say("pipe(down) -> %d, %d: parent to child", down[0], down[1]);
 	say("pipe(up) -> %d, %d: child to parent", up[0], up[1]);
-	say_fork("child");
+	say_fork("the child");
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {

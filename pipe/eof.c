@@ -45,7 +45,7 @@ cmd_eof(struct opts *o, int argc, char **argv)
 	if (pipe(fd) == -1)
 		err(1, "pipe");
 	say("pipe(fd) -> fd[0]=%d, fd[1]=%d", fd[0], fd[1]);
-	say_fork("writer");
+	say_fork("the writer");
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {

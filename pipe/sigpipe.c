@@ -48,7 +48,7 @@ cmd_sigpipe(struct opts *o, int argc, char **argv)
 		err(1, "pipe");
 	say("pipe(go) -> go[0]=%d, go[1]=%d: no data, only its end of file",
 	    go[0], go[1]);
-	say_fork("writer");
+	say_fork("the writer");
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0)

@@ -108,7 +108,7 @@ fork_holder(int ready[2])
 		err(1, "pipe");
 	say("pipe() -> fds %d, %d: the holder will write a byte on %d once it "
 	    "holds the unit", ready[0], ready[1], ready[1]);
-	say_fork("holder");
+	say_fork("the holder");
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {

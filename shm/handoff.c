@@ -91,7 +91,7 @@ handoff(long long count)
 	/* Nothing buffered may be copied into the child and printed twice. */
 	if (fflush(stdout) == EOF)
 		err(1, "write error on standard output");
-	say_fork("writer");
+	say_fork("the writer");
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {
@@ -311,7 +311,7 @@ handoff_in_region(const struct opts *o, long long count)
 		    (void *)&h->empty, (void *)&h->full);
 	if (fflush(stdout) == EOF)
 		err(1, "write error on standard output");
-	say_fork("writer");
+	say_fork("the writer");
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {

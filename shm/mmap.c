@@ -68,7 +68,7 @@ mmap_kinds(long page)
 		snprintf(before[i], sizeof(before[i]), "%s", map[i]);
 	if (fflush(stdout) == EOF)
 		err(1, "write error on standard output");
-	say_fork("child");
+	say_fork("the child");
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {

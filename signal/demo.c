@@ -70,7 +70,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 	/* The pipe only says "I am done sending"; signals carry the rest. */
 	if (pipe(go) == -1)
 		err(1, "pipe");
-	say_fork("receiver");
+	say_fork("the receiver");
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {

@@ -67,7 +67,7 @@ cmd_cred(struct opts *o, int argc, char **argv)
 		err(1, "setsockopt SO_PASSCRED");
 	say("setsockopt(%d, SO_PASSCRED): every message will carry its "
 	    "sender's credentials", lfd);
-	say_fork("client");
+	say_fork("the client");
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {

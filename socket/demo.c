@@ -79,7 +79,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 	say("stat(\"%s\") -> %s, size %lld: a name to meet at, no storage",
 	    path, S_ISSOCK(st.st_mode) ? "a socket ('s' in ls -l)" :
 	    "not a socket", (long long)st.st_size);
-	say_fork("client");
+	say_fork("the client");
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {

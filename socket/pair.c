@@ -51,7 +51,7 @@ cmd_pair(struct opts *o, int argc, char **argv)
 		err(1, "socketpair");
 	say("socketpair(AF_UNIX, SOCK_STREAM) -> %d, %d: two connected "
 	    "sockets; each end reads and writes", sv[0], sv[1]);
-	say_fork("child");
+	say_fork("the child");
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {

@@ -61,7 +61,7 @@ cmd_passfd(struct opts *o, int argc, char **argv)
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
 		err(1, "socketpair");
 	say("socketpair(AF_UNIX, SOCK_STREAM) -> %d, %d", sv[0], sv[1]);
-	say_fork("sender");
+	say_fork("the sender");
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {

@@ -1,7 +1,7 @@
 #!/bin/sh
 # order.sh - narration in a lab report: piped, as students log their runs
 # (PROG 2>&1 | tee lab.txt), the lines keep the order things happened in.
-#   - A parent's "fork(): making the ..." line comes before any line of
+#   - A parent's "fork(): making ..." line comes before any line of
 #     the child it makes, in every run: the k-th process to speak after
 #     the first has k such lines before its first.
 #   - A result on stdout comes where it happened among the narration on
@@ -30,7 +30,7 @@ first_early() {
 				exit
 			}
 		}
-		if (text ~ /^fork\(\): making the /)
+		if (text ~ /^fork\(\): making /)
 			forks++
 	}' "$1"
 }
