@@ -45,11 +45,18 @@ stop_workers(struct supervisor *s)
 	for (i = 0; i < s->n; i++) {
 		if (s->w[i].pid <= 0)
 			continue;
-		if (kill(s->w[i].pid, SIGTERM) == -1 ||
-		    kill(s->w[i].pid, SIGCONT) == -1)
+		if (kill(s->w[i].pid, SIGTERM) == -1)
 			warn("kill %ld", (long)s->w[i].pid);
-		say("kill(%ld, SIGTERM): worker %d, please stop",
-		    (long)s->w[i].pid, i + 1);
+		else
+			say("kill(%ld, SIGTERM) -> 0: worker %d, please stop",
+			    (long)s->w[i].pid, i + 1);
+		/* A stopped process acts on its SIGTERM only once continued. */
+		if (kill(s->w[i].pid, SIGCONT) == -1)
+			warn("kill %ld", (long)s->w[i].pid);
+		else
+			say("kill(%ld, SIGCONT) -> 0: worker %d, if stopped, "
+			    "runs again to meet its SIGTERM", (long)s->w[i].pid,
+			    i + 1);
 	}
 	/* Wait for SIGCHLD (blocked, so sigtimedwait() takes it), in ticks. */
 	sigemptyset(&chld);
@@ -69,6 +76,10 @@ stop_workers(struct supervisor *s)
 		    "SIGKILL", i + 1, (long)pid, GRACE);
 		if (kill(pid, SIGKILL) == -1)
 			warn("kill %ld", (long)pid);
+		else
+			say("kill(%ld, SIGKILL) -> 0: worker %d outlived its "
+			    "SIGTERM; SIGKILL cannot be caught or ignored",
+			    (long)pid, i + 1);
 		/* SIGKILL cannot be refused: this wait is short. */
 		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 			continue;

@@ -191,6 +191,9 @@ check_workers(struct supervisor *s, double t)
 			    t - w->last_beat, s->timeout);
 			if (kill(w->pid, SIGKILL) == -1)
 				err(1, "kill %ld", (long)w->pid);
+			say("kill(%ld, SIGKILL) -> 0: worker %d is silent; it "
+			    "may ignore SIGTERM, not this", (long)w->pid,
+			    i + 1);
 			w->killed = 1;
 		}
 	}
