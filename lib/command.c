@@ -97,25 +97,38 @@ option_spec(char *buf, size_t len, const struct option_def *d)
 }
 
 /*
- * The program's options and the common ones, merged in the order of their
- * letters (both tables are sorted so); only those C takes, unless C is NULL.
+ * The next of the program's options *D and the common ones *K, merged in
+ * the order of their letters (both tables are sorted so); NULL at the end.
  */
+static const struct option_def *
+next_option(const struct option_def **d, const struct option_def **k)
+{
+	if ((*d)->val == 0 && (*k)->val == 0)
+		return NULL;
+	if ((*k)->val == 0 || ((*d)->val != 0 && (*d)->val < (*k)->val))
+		return (*d)++;
+	return (*k)++;
+}
+
+/* Whether command C takes option D; with C NULL, the program does. */
+static int
+takes(const struct command *c, const struct option_def *d)
+{
+	return c == NULL || strchr(c->opts, d->val) != NULL ||
+	    is_common(d->val);
+}
+
+/* --help's options: those C takes (all of them, if C is NULL). */
 static void
 print_options(FILE *f, const struct program *p, const struct command *c)
 {
 	const struct option_def *d = p->options, *k = common_options, *next;
 	char spec[64];
 
-	while (d->val != 0 || k->val != 0) {
-		if (k->val == 0 || (d->val != 0 && d->val < k->val))
-			next = d++;
-		else
-			next = k++;
-		if (c == NULL || strchr(c->opts, next->val) != NULL ||
-		    is_common(next->val))
+	while ((next = next_option(&d, &k)) != NULL)
+		if (takes(c, next))
 			print_item(f, option_spec(spec, sizeof(spec), next),
 			    next->text);
-	}
 }
 
 static void
@@ -148,13 +161,8 @@ list_options(const struct program *p, const struct command *c)
 {
 	const struct option_def *d = p->options, *k = common_options, *next;
 
-	while (d->val != 0 || k->val != 0) {
-		if (k->val == 0 || (d->val != 0 && d->val < k->val))
-			next = d++;
-		else
-			next = k++;
-		if (c != NULL && strchr(c->opts, next->val) == NULL &&
-		    !is_common(next->val))
+	while ((next = next_option(&d, &k)) != NULL) {
+		if (!takes(c, next))
 			continue;
 		if (next->has_short)
 			printf("-%c\n", next->val);
@@ -169,15 +177,16 @@ list_options(const struct program *p, const struct command *c)
 static int
 list_words(const struct program *p, int what, int nargs, char **argv)
 {
-	const struct command *c;
+	const struct command *c, *only = NULL;
 
-	for (c = p->commands; c->name != NULL; c++)
+	for (c = p->commands; c->name != NULL; c++) {
 		if (what == OPT_LIST_COMMANDS)
 			printf("%s\n", c->name);
 		else if (nargs > 0 && strcmp(c->name, argv[1]) == 0)
-			break;
+			only = c;
+	}
 	if (what == OPT_LIST_OPTIONS)
-		list_options(p, c->name != NULL ? c : NULL);
+		list_options(p, only);
 	flush_stdout();
 	return 0;
 }
