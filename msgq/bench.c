@@ -60,7 +60,7 @@ static void	time_with_peer(const struct bench *b, const struct queues *q,
 static void	bench_peer(const struct bench *b, const struct queues *q);
 static void	report(const struct bench *b, struct timing *t,
 		    const char *extra);
-static void	catch_sigchld(void);
+static void	on_sigchld(int);
 static void	send_payload(const struct queues *q, const struct bench *b,
 		    int way);
 static int	send_chunk(const struct queues *q, int way, size_t len);
@@ -189,7 +189,8 @@ time_with_peer(const struct bench *b, const struct queues *q,
 	if (b->latency &&
 	    (t->rtt = malloc((size_t)b->count * sizeof(*t->rtt))) == NULL)
 		err(1, "malloc");
-	catch_sigchld();
+	/* A receive waiting for a dead peer must end: EINTR. */
+	interrupt_with(SIGCHLD, on_sigchld);
 	parent = getpid();
 	if ((pid = fork()) == -1)
 		err(1, "fork");
@@ -261,19 +262,6 @@ on_sigchld(int sig)
 {
 	(void)sig;
 	child_exited = 1;
-}
-
-/* SIGCHLD, without SA_RESTART: a receive waiting for a dead peer ends. */
-static void
-catch_sigchld(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigchld;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGCHLD, &sa, NULL) == -1)
-		err(1, "sigaction SIGCHLD");
 }
 
 /*
