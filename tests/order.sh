@@ -79,14 +79,15 @@ order "ipc-socket passfd" ipc-socket passfd "$file"
 order "ipc-socket cred" ipc-socket cred
 
 # stdout among stderr: the result where it happened.
-ipc-pipe eof --leave-open -t 0.3 2>&1 </dev/null | cat >"$SCRATCH/log"
+timeout -k 2 30 ipc-pipe eof --leave-open -t 0.3 2>&1 </dev/null |
+    cat >"$SCRATCH/log"
 r=$(grep -n 'no EOF after' "$SCRATCH/log" | cut -d: -f1)
 c=$(grep -n 'no write end is left' "$SCRATCH/log" | cut -d: -f1)
 check "ipc-pipe eof --leave-open, piped: the result comes before the close" \
     test -n "$r" -a -n "$c" -a "${r:-0}" -lt "${c:-0}"
-ipc-shm -q write 'text in the segment' >/dev/null 2>&1
-ipc-shm read 2>&1 </dev/null | cat >"$SCRATCH/log"
-ipc-shm -q rm >/dev/null 2>&1
+timeout -k 2 30 ipc-shm -q write 'text in the segment' >/dev/null 2>&1
+timeout -k 2 30 ipc-shm read 2>&1 </dev/null | cat >"$SCRATCH/log"
+timeout -k 2 30 ipc-shm -q rm >/dev/null 2>&1
 t=$(grep -n '^text in the segment$' "$SCRATCH/log" | cut -d: -f1)
 d=$(grep -n 'shmdt' "$SCRATCH/log" | cut -d: -f1)
 check "ipc-shm read, piped: the text comes before shmdt" \
