@@ -93,5 +93,5 @@ d=$(grep -n 'shmdt' "$SCRATCH/log" | cut -d: -f1)
 check "ipc-shm read, piped: the text comes before shmdt" \
     test -n "$t" -a -n "$d" -a "${t:-0}" -lt "${d:-0}"
 
-no_leftovers
+check "nothing of ours is left running" wait_for 2 no_leftovers
 done_testing
