@@ -29,9 +29,8 @@ static int	follow_wait(int fd, const char *path, const struct stat *st,
 		    int *keep, long long *fresh);
 
 /*
- * read: open PATH for reading (which waits for a writer) and copy what
- * comes to standard output until end of file: until every writer has
- * closed.
+ * read: open PATH for reading, which waits for a writer, and copy what
+ * comes to standard output until every writer has closed: end of file.
  */
 int
 cmd_read(struct opts *o, int argc, char **argv)
@@ -60,7 +59,6 @@ cmd_read(struct opts *o, int argc, char **argv)
 		keep = keep_write_end(fd, path, &st);
 	for (;;) {
 		stop_if_signalled();
-		/* --follow: poll() first, and see that PATH is still ours. */
 		if (keep != -1 && !follow_wait(fd, path, &st, &keep, &fresh))
 			continue;
 		n = read(fd, buf, sizeof(buf));
@@ -74,8 +72,8 @@ cmd_read(struct opts *o, int argc, char **argv)
 			say("read(%d) -> %zd bytes: the first data arrives", fd,
 			    n);
 		else if (o->follow && fresh == 0)
-			say("read(%d) -> %zd bytes: data again, after the pause",
-			    fd, n);
+			say("read(%d) -> %zd bytes: data again, after the "
+			    "pause", fd, n);
 		bytes += n;
 		fresh += n;
 		if (write_all(STDOUT_FILENO, buf, (size_t)n) == -1)
@@ -85,18 +83,13 @@ cmd_read(struct opts *o, int argc, char **argv)
 	    "(%lld bytes in all)", fd, bytes);
 	if (close(fd) == -1)
 		err(1, "close %s", path);
-	/*
-	 * Under --follow, end of file came only because PATH was removed
-	 * and we let our write end go: it promised to go on until a
-	 * signal, and could not.
-	 */
+	/* --follow was to end only at a signal: PATH went, so it failed. */
 	return o->follow ? 1 : 0;
 }
 
 /*
- * --follow: a reader exists (us), so this open() does not wait.  While we
- * hold a write end, read() cannot return end of file: a writer leaving is
- * a pause, not the end.  ST is the FIFO we serve, to see it go later.
+ * --follow: a reader exists (us), so this open() does not wait.  ST is
+ * the FIFO we serve, for follow_wait() to see it go.
  */
 static int
 keep_write_end(int fd, const char *path, struct stat *st)
@@ -117,28 +110,21 @@ keep_write_end(int fd, const char *path, struct stat *st)
 /*
  * --follow, before each read(): nobody else can close our write end, so a
  * FIFO removed or replaced at PATH would leave us waiting for ever.  Wait
- * for data at most a second, and after a quiet second look at PATH; if
- * it is gone, let our write end go (*KEEP becomes -1), so that end of
- * file comes once the writers still connected have closed.  *FRESH is
- * the bytes read since the last quiet second.  1: data is there to read;
- * 0: ask again.
+ * for data at most a second; after a quiet second, look at PATH.  *FRESH
+ * counts the bytes read since the last quiet second.  1: data is there
+ * to read; 0: ask again.
  */
 static int
 follow_wait(int fd, const char *path, const struct stat *st, int *keep,
     long long *fresh)
 {
-	struct pollfd pfd;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	int r;
 
-	pfd.fd = fd;
-	pfd.events = POLLIN;
 	r = poll(&pfd, 1, 1000);
 	if (r == -1 && errno != EINTR)
 		err(1, "poll %s", path);
-	/*
-	 * A writer that closes wakes nobody: we hold a write end, so no
-	 * end of file, no POLLHUP.  All we see is that the data stops.
-	 */
+	/* Nor POLLHUP: a writer leaving wakes nobody, the data just stops. */
 	if (r == 0 && *fresh > 0) {
 		say("poll(%d, POLLIN, 1000) -> 0: a quiet second after %lld "
 		    "bytes; a writer that has closed gives no end of "
