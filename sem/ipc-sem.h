@@ -81,6 +81,11 @@ void	make_gate(int gate[2]);
 void	wait_at_gate(int n, const int gate[2], pid_t parent);
 void	open_gate(int gate[2]);
 
+/* undo's holder says on a pipe that it holds the unit (ready.c). */
+void	make_ready(int ready[2]);
+void	hold_until_killed(int fd) __attribute__((noreturn));
+void	wait_until_ready(int ready[2]);
+
 /* Which semaphore: names, keys, ownership (lookup.c). */
 void		 check_counter(const struct opts *, int argc);
 void		 check_kind(const struct opts *, const char *cmd);

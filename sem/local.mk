@@ -9,5 +9,6 @@ bin_PROGRAMS += %D%/ipc-sem
 	%D%/info.c \
 	%D%/lookup.c \
 	%D%/named.c \
+	%D%/ready.c \
 	%D%/sysv.c \
 	%D%/undo.c

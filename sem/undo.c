@@ -29,7 +29,6 @@
 #include "ipc-sem.h"
 
 static pid_t	fork_holder(int ready[2]);
-static void	hold_until_killed(int fd) __attribute__((noreturn));
 static void	kill_holder(pid_t pid, int ready[2]);
 static int	report_undo(const char *what, int value, int took, double t);
 
@@ -104,10 +103,7 @@ fork_holder(int ready[2])
 {
 	pid_t parent = getpid(), pid;
 
-	if (pipe(ready) == -1)
-		err(1, "pipe");
-	say("pipe() -> fds %d, %d: the holder will write a byte on %d once it "
-	    "holds the unit", ready[0], ready[1], ready[1]);
+	make_ready(ready);
 	say_fork("the holder");
 	if ((pid = fork()) == -1)
 		err(1, "fork");
@@ -122,31 +118,14 @@ fork_holder(int ready[2])
 	return pid;
 }
 
-/* The child: tell the parent it holds the unit, then wait to die. */
-static void
-hold_until_killed(int fd)
-{
-	if (write_all(fd, "x", 1) == -1)
-		err(1, "write(ready)");
-	for (;;) {
-		(void)pause();
-		stop_if_signalled();
-	}
-}
-
 /* The parent: wait until the child holds the unit, then SIGKILL it. */
 static void
 kill_holder(pid_t pid, int ready[2])
 {
-	char byte, how[96];
+	char how[96];
 	int status;
 
-	if (close(ready[1]) == -1)
-		err(1, "close");
-	if (read_full(ready[0], &byte, 1) != 1)
-		errx(1, "the holder ended before it took the unit");
-	if (close(ready[0]) == -1)
-		err(1, "close");
+	wait_until_ready(ready);
 	/* SIGKILL: no handler, no cleanup, no chance to post. */
 	if (kill(pid, SIGKILL) == -1)
 		err(1, "kill %ld", (long)pid);
