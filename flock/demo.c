@@ -30,8 +30,19 @@
 #define CONSUME_USEC	500
 #define IDLE_USEC	1000
 
+/*
+ * The lock both sides take in turn: a write lock on the whole file
+ * (l_start 0, l_len 0: to EOF), and the request that gives it back.
+ */
+static const struct flock write_lock = {
+	.l_type = F_WRLCK, .l_whence = SEEK_SET
+};
+static const struct flock unlock = {
+	.l_type = F_UNLCK, .l_whence = SEEK_SET
+};
+
 static void	produce(int, int, long long);
-static size_t	consume(int, const char *, int, int, struct tally *);
+static void	consume(int, const char *, int, int, struct tally *);
 
 /* demo: one shared file, a producer child, and the parent consuming. */
 int
@@ -39,7 +50,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 {
 	char path[PATH_MAX], how[96];
 	struct tally t;
-	int fd, status = 0, done = 0;
+	int fd, status = 0;
 	pid_t parent, pid, r;
 
 	tally_start(&t, demo_count(o, argc, argv));
@@ -66,21 +77,19 @@ cmd_demo(struct opts *o, int argc, char **argv)
 	if (o->no_lock)
 		say("--no-lock: neither side calls fcntl; watch what is lost");
 
-	while (!done) {
+	for (;;) {
 		stop_if_signalled();
 		/* Asked before reading, the last read sees all it wrote. */
 		if ((r = waitpid(pid, &status, WNOHANG)) == -1)
 			err(1, "waitpid %ld", (long)pid);
-		if (r == pid) {
-			at_exit_forget_child(pid);
-			say("waitpid(%ld, WNOHANG) -> the producer %s; one "
-			    "last turn", (long)pid, describe_status(status,
-			    how, sizeof(how)));
-			done = 1;
-		}
-		if (consume(fd, path, !o->no_lock, done, &t) == 0 && !done)
-			nap(IDLE_USEC);
+		if (r == pid)
+			break;
+		consume(fd, path, !o->no_lock, 0, &t);
 	}
+	at_exit_forget_child(pid);
+	say("waitpid(%ld, WNOHANG) -> the producer %s; one last turn",
+	    (long)pid, describe_status(status, how, sizeof(how)));
+	consume(fd, path, !o->no_lock, 1, &t);
 	require_success(status, "producer");
 	if (close(fd) == -1)
 		err(1, "close %s", path);
@@ -91,9 +100,6 @@ cmd_demo(struct opts *o, int argc, char **argv)
 static void
 produce(int fd, int lock, long long count)
 {
-	/* A write lock on the whole file (l_start 0, l_len 0: to EOF). */
-	struct flock lk = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
-	struct flock unlk = { .l_type = F_UNLCK, .l_whence = SEEK_SET };
 	char line[32];
 	long long i;
 	int len;
@@ -102,7 +108,7 @@ produce(int fd, int lock, long long count)
 		stop_if_signalled();
 		nap(PRODUCE_USEC);
 		/* F_SETLKW sleeps while the consumer holds the lock. */
-		while (lock && fcntl(fd, F_SETLKW, &lk) == -1)
+		while (lock && fcntl(fd, F_SETLKW, &write_lock) == -1)
 			retry_if_eintr("fcntl F_SETLKW");
 		say_if(i <= NARRATED && lock, "fcntl(%d, F_SETLKW, write lock, "
 		    "whole file) -> granted", fd);
@@ -111,7 +117,7 @@ produce(int fd, int lock, long long count)
 			err(1, "write the shared file");
 		say_if(i <= NARRATED, "write(%d, \"%lld\\n\"): O_APPEND puts "
 		    "it at the end of the file", fd, i);
-		if (lock && fcntl(fd, F_SETLK, &unlk) == -1)
+		if (lock && fcntl(fd, F_SETLK, &unlock) == -1)
 			err(1, "fcntl F_UNLCK");
 		say_if(i <= NARRATED && lock, "fcntl(%d, F_SETLK, F_UNLCK) -> "
 		    "released; the consumer may have its turn", fd);
@@ -120,16 +126,14 @@ produce(int fd, int lock, long long count)
 	say("produced %lld numbers; exiting", count);
 }
 
-/* A turn of the consumer (LAST: the producer is gone); returns bytes read. */
-static size_t
+/* A turn of the consumer (LAST: the producer is gone, none follows). */
+static void
 consume(int fd, const char *path, int lock, int last, struct tally *t)
 {
-	struct flock lk = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
-	struct flock unlk = { .l_type = F_UNLCK, .l_whence = SEEK_SET };
 	size_t got, len;
 	int tell;
 
-	while (lock && fcntl(fd, F_SETLKW, &lk) == -1)
+	while (lock && fcntl(fd, F_SETLKW, &write_lock) == -1)
 		retry_if_eintr("fcntl F_SETLKW");
 	/* With pread(2) (files.c): the file offset is the producer's too. */
 	len = read_whole(fd, &t->buf, &t->cap);
@@ -149,10 +153,11 @@ consume(int fd, const char *path, int lock, int last, struct tally *t)
 			err(1, "ftruncate %s", path);
 		say_if(tell, "ftruncate(%d, 0): the file is empty again", fd);
 	}
-	if (lock && fcntl(fd, F_SETLK, &unlk) == -1)
+	if (lock && fcntl(fd, F_SETLK, &unlock) == -1)
 		err(1, "fcntl F_UNLCK");
 	say_if(tell && lock, "fcntl(%d, F_SETLK, F_UNLCK) -> released%s", fd,
 	    len == 0 ? "; napping 1 ms" : "");
 	consumer_goes_quiet(t, len, last);
-	return len;
+	if (len == 0 && !last)
+		nap(IDLE_USEC);
 }
