@@ -36,6 +36,7 @@
  *	undo		sem/undo.c:undo_sysv (SEM_UNDO, and without), then
  *			undo_posix
  *	gate		sem/gate.c: how counter's workers start together
+ *	ready		sem/ready.c: how undo's holder says it holds the unit
  *	lookups		sem/lookup.c: which semaphore a name or key means,
  *			and refusing someone else's default
  *	failures	sem/failed.c: why a call failed, in words
