@@ -20,6 +20,13 @@
 #include "ipclab.h"
 #include "ipc-pipe.h"
 
+static pid_t	fork_sender(const struct bench *b, int fd[2], char *buf,
+		    void (*send_one)(int, char *, size_t));
+static void	send_write(int fd, char *buf, size_t size);
+#ifdef HAVE_VMSPLICE
+static void	send_vmsplice(int fd, char *buf, size_t size);
+#endif
+
 /*
  * bench, throughput: the child streams COUNT messages of SIZE bytes after
  * an untimed warm-up; the parent times from the end of the warm-up until
@@ -28,12 +35,28 @@
 static void
 bench_stream(struct bench *b, char *buf)
 {
-	long long i, total = b->warmup + b->count;
 	pid_t pid;
 	int fd[2];
 
 	if (pipe(fd) == -1)
 		err(1, "pipe");
+	pid = fork_sender(b, fd, buf, send_write);
+	bench_stream_end(b, fd[0], buf, pid);
+}
+
+/*
+ * The two ends of a stream, bench's and --splice's: the child, on the
+ * sender's CPU, keeps the write end and calls SEND_ONE for each message of
+ * the warm-up and of the count; the parent, on the receiver's, keeps the
+ * read end.  Returns the child's pid.
+ */
+static pid_t
+fork_sender(const struct bench *b, int fd[2], char *buf,
+    void (*send_one)(int, char *, size_t))
+{
+	long long i, total = b->warmup + b->count;
+	pid_t pid;
+
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {
@@ -41,15 +64,22 @@ bench_stream(struct bench *b, char *buf)
 		if (close(fd[0]) == -1)
 			err(1, "close");
 		for (i = 0; i < total; i++)
-			if (write_all(fd[1], buf, b->size) == -1)
-				err(1, "write");
+			send_one(fd[1], buf, b->size);
 		_exit(0);
 	}
 	at_exit_stop_child(pid);
 	pin_to_cpu(b->cpu[1]);
 	if (close(fd[1]) == -1)
 		err(1, "close");
-	bench_stream_end(b, fd[0], buf, pid);
+	return pid;
+}
+
+/* bench's message: write() copies SIZE bytes of BUF into the pipe. */
+static void
+send_write(int fd, char *buf, size_t size)
+{
+	if (write_all(fd, buf, size) == -1)
+		err(1, "write");
 }
 
 /*
@@ -128,6 +158,27 @@ splice_drain(int fd, int nul, size_t size, unsigned long long bytes)
 }
 
 /*
+ * --splice's message: vmsplice() puts references to BUF's pages in the
+ * pipe.  Like write(), it may move part of it.
+ */
+static void
+send_vmsplice(int fd, char *buf, size_t size)
+{
+	struct iovec iov = { .iov_base = buf, .iov_len = size };
+	ssize_t n;
+
+	while (iov.iov_len > 0) {
+		stop_if_signalled();
+		if ((n = vmsplice(fd, &iov, 1, 0)) == -1) {
+			retry_if_eintr("vmsplice");
+			continue;
+		}
+		iov.iov_base = (char *)iov.iov_base + n;
+		iov.iov_len -= (size_t)n;
+	}
+}
+
+/*
  * bench --splice: the stream of bench_stream without the two copies.
  * vmsplice() puts references to the sender's own pages in the pipe
  * instead of copying the bytes in; splice() hands the pipe's pages to
@@ -138,12 +189,10 @@ splice_drain(int fd, int nul, size_t size, unsigned long long bytes)
 static void
 bench_splice(struct bench *b, char *buf)
 {
-	long long i, max, total = b->warmup + b->count;
-	struct iovec iov;
+	long long max;
 	char extra[32];
 	int fd[2], nul, pipesz;
 	double t0, t1;
-	ssize_t n;
 	pid_t pid;
 
 	if (pipe(fd) == -1)
@@ -160,32 +209,7 @@ bench_splice(struct bench *b, char *buf)
 	}
 	if ((nul = open("/dev/null", O_WRONLY)) == -1)
 		err(1, "open /dev/null");
-	if ((pid = fork()) == -1)
-		err(1, "fork");
-	if (pid == 0) {
-		pin_to_cpu(b->cpu[0]);
-		if (close(fd[0]) == -1)
-			err(1, "close");
-		for (i = 0; i < total; i++) {
-			iov.iov_base = buf;
-			iov.iov_len = b->size;
-			/* Like write(), vmsplice() may move part of it. */
-			while (iov.iov_len > 0) {
-				stop_if_signalled();
-				if ((n = vmsplice(fd[1], &iov, 1, 0)) == -1) {
-					retry_if_eintr("vmsplice");
-					continue;
-				}
-				iov.iov_base = (char *)iov.iov_base + n;
-				iov.iov_len -= (size_t)n;
-			}
-		}
-		_exit(0);
-	}
-	at_exit_stop_child(pid);
-	pin_to_cpu(b->cpu[1]);
-	if (close(fd[1]) == -1)
-		err(1, "close");
+	pid = fork_sender(b, fd, buf, send_vmsplice);
 	if (splice_drain(fd[0], nul, b->size,
 	    (unsigned long long)b->warmup * b->size) == -1)
 		errx(1, "the sender stopped early");

@@ -40,10 +40,7 @@
 static void	before_exec(pid_t parent, const char *name);
 static int	command_reaped(pid_t pid, const char *name, int status);
 
-/*
- * CMD1 | CMD2: one pipe, one child for each command with the pipe's end on
- * its standard output or input, and the parent waits for both.
- */
+/* CMD1 | CMD2: one pipe, a child on each end, the parent waits for both. */
 static int
 run_pipeline(char **cmd1, char **cmd2, int pipefail)
 {
@@ -65,11 +62,10 @@ run_pipeline(char **cmd1, char **cmd2, int pipefail)
 		/* CMD1 only writes: it has no use for the read end. */
 		if (close(fd[0]) == -1)
 			err(126, "close(fd[0])");
-		/* Its standard output becomes the pipe's write end... */
 		if (fd[1] != STDOUT_FILENO) {
 			if (dup2(fd[1], STDOUT_FILENO) == -1)
 				err(126, "dup2");
-			/* ...and the original descriptor is a spare: close it. */
+			/* Left open, this spare copy would pass into CMD1. */
 			if (close(fd[1]) == -1)
 				err(126, "close(fd[1])");
 			say("close(fd[0]); dup2(fd[1], 1); close(fd[1]): stdout "
