@@ -267,26 +267,26 @@ int
 cmd_send(struct opts *o, int argc, char **argv)
 {
 	narrate_role("sender");
-	if (o->posix) {
-		if (o->type != TYPE_NOT_GIVEN)
-			usage_error("-t: POSIX messages have no type; give a "
-			    "priority with -p PRIO");
-		if (o->prio == PRIO_NOT_GIVEN)
-			o->prio = 0;
-		send_posix(o, argc, argv);
-		return 0;
-	}
-	if (o->prio != PRIO_NOT_GIVEN)
+	if (o->posix && o->type != TYPE_NOT_GIVEN)
+		usage_error("-t: POSIX messages have no type; give a "
+		    "priority with -p PRIO");
+	if (!o->posix && o->prio != PRIO_NOT_GIVEN)
 		usage_error("-p is a POSIX priority (add --posix); a System V "
 		    "message has a type: -t TYPE");
-	if (o->maxmsg != 0 || o->msgsize != 0)
+	if (!o->posix && (o->maxmsg != 0 || o->msgsize != 0))
 		usage_error("--maxmsg and --msgsize size a POSIX queue (add "
 		    "--posix); a System V queue is bounded by msg_qbytes");
 	if (o->type != TYPE_NOT_GIVEN && o->type < 1)
 		usage_error("-t: a message's type must be 1 or more; 0 and "
 		    "negative types are for recv");
+	/* Not given: type 1, priority 0.  Each kind reads only its own. */
 	if (o->type == TYPE_NOT_GIVEN)
 		o->type = 1;
-	send_sysv(o, argc, argv);
+	if (o->prio == PRIO_NOT_GIVEN)
+		o->prio = 0;
+	if (o->posix)
+		send_posix(o, argc, argv);
+	else
+		send_sysv(o, argc, argv);
 	return 0;
 }
