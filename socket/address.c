@@ -295,6 +295,18 @@ remove_at_exit(const char *path, const struct stat *st)
 	at_exit_call(remove_our_socket, NULL);
 }
 
+/*
+ * bind() just made the socket file PATH: lstat() it into *ST, which tells
+ * the mode bind() gave it, and remove it when we end (if still ours).
+ */
+void
+socket_file_made(const char *path, struct stat *st)
+{
+	if (lstat(path, st) == -1)
+		err(1, "lstat %s", path);
+	remove_at_exit(path, st);
+}
+
 /* The socket file this process bound, or NULL. */
 const char *
 our_socket_file(void)

@@ -65,10 +65,8 @@ cmd_demo(struct opts *o, int argc, char **argv)
 	if (bind(lfd, (struct sockaddr *)&ep.addr, ep.len) == -1)
 		err(1, "bind %s", path);
 	(void)umask(old);
-	if (lstat(path, &st) == -1)
-		err(1, "lstat %s", path);
 	/* The file outlives the socket: we remove it when we end. */
-	remove_at_exit(path, &st);
+	socket_file_made(path, &st);
 	say("bind(%d, \"%s\"): a socket file now, mode %04o", lfd, path,
 	    (unsigned)(st.st_mode & 07777));
 	if (listen(lfd, SOMAXCONN) == -1)
@@ -98,12 +96,10 @@ cmd_demo(struct opts *o, int argc, char **argv)
 	    (long)uc.gid);
 	for (;;) {
 		stop_if_signalled();
-		if ((n = read(fd, buf, sizeof(buf))) == 0)
-			break;
-		if (n == -1) {
+		while ((n = read(fd, buf, sizeof(buf))) == -1)
 			retry_if_eintr("read");
-			continue;
-		}
+		if (n == 0)
+			break;
 		say("read(%d) -> %zd bytes; sending them back", fd, n);
 		if (send_all(fd, buf, (size_t)n) == -1)
 			err(1, "send");

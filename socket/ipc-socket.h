@@ -88,6 +88,7 @@ void	clear_stale(const struct endpoint *ep);
 void	bind_failed(const struct endpoint *ep) __attribute__((noreturn));
 void	connect_failed(const struct endpoint *ep) __attribute__((noreturn));
 void	remove_at_exit(const char *path, const struct stat *st);
+void	socket_file_made(const char *path, struct stat *st);
 const char *our_socket_file(void);
 int	socket_file_gone(void);
 void	wait_for_peer(int fd, const char *gone);

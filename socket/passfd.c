@@ -107,16 +107,14 @@ cmd_passfd(struct opts *o, int argc, char **argv)
 static void
 send_fd(int sock, int filefd)
 {
-	union fd_control control;
+	union fd_control control = { .space = { 0 } };
 	char number[16];
 	struct iovec iov = { .iov_base = number };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
 	    .msg_control = control.space };
 	struct cmsghdr *cm;
 
-	snprintf(number, sizeof(number), "%d", filefd);
-	iov.iov_len = strlen(number);
-	memset(&control, 0, sizeof(control));
+	iov.iov_len = (size_t)snprintf(number, sizeof(number), "%d", filefd);
 	msg.msg_controllen = CMSG_SPACE(sizeof(int));
 	cm = CMSG_FIRSTHDR(&msg);
 	cm->cmsg_level = SOL_SOCKET;
