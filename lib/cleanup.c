@@ -207,16 +207,29 @@ cleanup_run(void)
 	errno = saved_errno;
 }
 
-int
-child_reaped(pid_t pid, const char *who, int status)
+/* child_reaped and command_reaped: "waitpid(PID) -> ARTICLE WHO ...". */
+static int
+reaped(pid_t pid, const char *article, const char *who, int status)
 {
 	char how[96];
 
 	at_exit_forget_child(pid);
 	stop_if_signalled();
-	say("waitpid(%ld) -> the %s %s", (long)pid, who,
+	say("waitpid(%ld) -> %s%s %s", (long)pid, article, who,
 	    describe_status(status, how, sizeof(how)));
 	return status;
+}
+
+int
+child_reaped(pid_t pid, const char *who, int status)
+{
+	return reaped(pid, "the ", who, status);
+}
+
+int
+command_reaped(pid_t pid, const char *name, int status)
+{
+	return shell_status(reaped(pid, "", name, status));
 }
 
 void

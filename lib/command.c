@@ -281,6 +281,22 @@ make_getopt_tables(const struct program *p, char *os, size_t oslen,
 }
 
 int
+common_option(int ch)
+{
+	switch (ch) {
+	case 'q':
+		narrate_quiet(1);
+		return 1;
+	case OPT_TIMESTAMPS:
+		narrate_timestamps(1);
+		return 1;
+	case OPT_VERSION:
+		print_version();
+	}
+	return 0;
+}
+
+int
 run_program(const struct program *p, struct opts *o, int argc, char **argv)
 {
 	static struct option longopts[64];
@@ -309,20 +325,13 @@ run_program(const struct program *p, struct opts *o, int argc, char **argv)
 		case 'h':
 			help = 1;
 			break;
-		case 'q':
-			narrate_quiet(1);
-			break;
-		case OPT_VERSION:
-			print_version();
 		case OPT_LIST_COMMANDS:
 		case OPT_LIST_OPTIONS:
 			list = ch;
 			break;
-		case OPT_TIMESTAMPS:
-			narrate_timestamps(1);
-			break;
 		default:
-			p->set(o, ch, optarg);
+			if (!common_option(ch))
+				p->set(o, ch, optarg);
 			break;
 		}
 		if (ch < 0x100 && strchr(seen, ch) == NULL &&

@@ -10,6 +10,8 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
+
 #include <err.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -17,15 +19,23 @@
 
 #include "ipclab.h"
 
-int
-write_all(int fd, const void *buf, size_t len)
+/*
+ * write_all and send_all: loop until all LEN bytes are out, for a
+ * descriptor may take fewer than asked (a signal, a full buffer).  FLAGS
+ * -1 means write(2); otherwise send(2) with FLAGS.
+ */
+static int
+out_all(int fd, const void *buf, size_t len, int flags)
 {
 	const char *p = buf;
 	ssize_t n;
 
 	while (len > 0) {
 		stop_if_signalled();
-		n = write(fd, p, len);
+		if (flags == -1)
+			n = write(fd, p, len);
+		else
+			n = send(fd, p, len, flags);
 		if (n == -1) {
 			if (errno != EINTR)
 				return -1;
@@ -35,6 +45,18 @@ write_all(int fd, const void *buf, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+int
+write_all(int fd, const void *buf, size_t len)
+{
+	return out_all(fd, buf, len, -1);
+}
+
+int
+send_all(int fd, const void *buf, size_t len)
+{
+	return out_all(fd, buf, len, MSG_NOSIGNAL);
 }
 
 ssize_t

@@ -104,6 +104,11 @@ struct program {
 					    const char *arg);
 };
 
+/*
+ * -q, --timestamps, --version: what every program's getopt loop hands
+ * here; 1 if CH was one of them (--version exits).
+ */
+int	common_option(int ch);
 /* Parse, dispatch, run the command; returns its exit status. */
 int	run_program(const struct program *p, struct opts *o, int argc,
 	    char **argv);
@@ -209,6 +214,11 @@ const char *describe_status(int status, char *buf, size_t len);
  */
 int	child_reaped(pid_t pid, const char *who, int status);
 /*
+ * The same for a command a program ran (connect2's, ipc-flock's):
+ * "waitpid(PID) -> ls exited with status 0"; returns $? as a shell has it.
+ */
+int	command_reaped(pid_t pid, const char *name, int status);
+/*
  * In a child whose execvp(NAME) returned: "NAME: command not found" and
  * _exit(127), or "NAME: strerror" and _exit(126), as a shell says it.
  */
@@ -222,6 +232,11 @@ void	require_success(int status, const char *who);
 
 /* Write all LEN bytes; 0, or -1 with errno set.  EINTR is retried. */
 int	write_all(int fd, const void *buf, size_t len);
+/*
+ * write_all for a socket: send(2) with MSG_NOSIGNAL, so a peer that has
+ * gone gives EPIPE, not SIGPIPE.
+ */
+int	send_all(int fd, const void *buf, size_t len);
 /*
  * Read until LEN bytes arrived or end of file: returns the bytes read
  * (less than LEN only at end of file), or -1 with errno set.

@@ -13,10 +13,10 @@
  *	$ strace -f -e trace=pipe,pipe2,dup2,close,execve connect2 -q ls -- wc -l
  *
  * Where to read: run_pipeline, first below, is the lesson (pipe, fork,
- * dup2, execvp, waitpid).  before_exec is what each child sets up first,
- * command_reaped how a wait status becomes $?.  When execvp() returns, the
- * child ends as a shell would: lib/exec.c: execvp_failed.  main only reads
- * the command line.
+ * dup2, execvp, waitpid).  before_exec is what each child sets up first;
+ * lib/cleanup.c: command_reaped says how a wait status becomes $?.  When
+ * execvp() returns, the child ends as a shell would: lib/exec.c:
+ * execvp_failed.  main only reads the command line.
  *
  * See also: pipe(2), dup2(2), execvp(3), waitpid(2), ipc-pipe(1), sh(1)
  */
@@ -38,7 +38,6 @@
 #include "ipclab.h"
 
 static void	before_exec(pid_t parent, const char *name);
-static int	command_reaped(pid_t pid, const char *name, int status);
 
 /* CMD1 | CMD2: one pipe, a child on each end, the parent waits for both. */
 static int
@@ -146,23 +145,6 @@ before_exec(pid_t parent, const char *name)
 	say("execvp(\"%s\", ...): this process becomes %s", name, name);
 }
 
-/* After waitpid(): narrate how the command ended; return it as $? has it. */
-static int
-command_reaped(pid_t pid, const char *name, int status)
-{
-	char how[96];
-
-	at_exit_forget_child(pid);
-	/*
-	 * Ctrl-C reaches the whole process group: the child may have died of
-	 * it first.  Then we are stopping too, not failing.
-	 */
-	stop_if_signalled();
-	say("waitpid(%ld) -> %s %s", (long)pid, name,
-	    describe_status(status, how, sizeof(how)));
-	return shell_status(status);
-}
-
 /* The --help text, on F. */
 static void
 usage(FILE *f)
@@ -214,14 +196,6 @@ parse_command_line(int argc, char **argv, char ***cmd1, char ***cmd2)
 		case 'p':
 			pipefail = 1;
 			break;
-		case 'q':
-			narrate_quiet(1);
-			break;
-		case OPT_VERSION:
-			print_version();
-		case OPT_TIMESTAMPS:
-			narrate_timestamps(1);
-			break;
 		case OPT_LIST_OPTIONS:
 			/* Hidden: the words the bash completion offers. */
 			for (i = 0; longopts[i].val != OPT_LIST_OPTIONS; i++) {
@@ -232,7 +206,8 @@ parse_command_line(int argc, char **argv, char ***cmd1, char ***cmd2)
 			flush_stdout();
 			exit(0);
 		default:
-			bad_option(ch, argv);
+			if (!common_option(ch))
+				bad_option(ch, argv);
 		}
 	}
 	if (optind == argc) {

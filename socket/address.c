@@ -285,16 +285,6 @@ remove_our_socket(void *arg)
 		    ours.path);
 }
 
-/* bind() just made the socket file PATH, which lstat() said is ST. */
-void
-remove_at_exit(const char *path, const struct stat *st)
-{
-	snprintf(ours.path, sizeof(ours.path), "%s", path);
-	ours.dev = st->st_dev;
-	ours.ino = st->st_ino;
-	at_exit_call(remove_our_socket, NULL);
-}
-
 /*
  * bind() just made the socket file PATH: lstat() it into *ST, which tells
  * the mode bind() gave it, and remove it when we end (if still ours).
@@ -304,7 +294,10 @@ socket_file_made(const char *path, struct stat *st)
 {
 	if (lstat(path, st) == -1)
 		err(1, "lstat %s", path);
-	remove_at_exit(path, st);
+	snprintf(ours.path, sizeof(ours.path), "%s", path);
+	ours.dev = st->st_dev;
+	ours.ino = st->st_ino;
+	at_exit_call(remove_our_socket, NULL);
 }
 
 /* The socket file this process bound, or NULL. */

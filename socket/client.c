@@ -269,28 +269,3 @@ recv_some(int fd, const struct endpoint *ep, struct outgoing *out)
 	}
 	return 1;
 }
-
-/*
- * Write all LEN bytes.  A socket may take fewer bytes than asked (a
- * signal, a full buffer), so we loop.  MSG_NOSIGNAL: if the peer has gone,
- * send() fails with EPIPE instead of killing us with SIGPIPE.
- */
-int
-send_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	ssize_t n;
-
-	while (len > 0) {
-		stop_if_signalled();
-		n = send(fd, p, len, MSG_NOSIGNAL);
-		if (n == -1) {
-			if (errno != EINTR)
-				return -1;
-			continue;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}

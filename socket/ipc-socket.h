@@ -57,12 +57,11 @@ void	describe_peer(int fd, int family, const struct sockaddr_storage *sa,
 	    char *buf, size_t len);
 
 /*
- * client.c: socket() and connect(); a forked client's first steps; send()
- * until all is sent.
+ * client.c: socket() and connect(); a forked client's first steps.
+ * (send() until all is sent is lib's send_all.)
  */
 int	client_socket(const struct endpoint *ep);
 void	forked_client(int lfd);
-int	send_all(int fd, const void *buf, size_t len);
 const char *const *message_lines(int *argc, char **argv,
 	    const char *const *fallback, int n, const char *what);
 
@@ -87,7 +86,6 @@ const char *socket_args(const struct endpoint *ep);
 void	clear_stale(const struct endpoint *ep);
 void	bind_failed(const struct endpoint *ep) __attribute__((noreturn));
 void	connect_failed(const struct endpoint *ep) __attribute__((noreturn));
-void	remove_at_exit(const char *path, const struct stat *st);
 void	socket_file_made(const char *path, struct stat *st);
 const char *our_socket_file(void);
 int	socket_file_gone(void);

@@ -54,9 +54,7 @@ server_socket(struct endpoint *ep)
 	if (r == -1)
 		bind_failed(ep);
 	if (ep->path[0] != '\0') {
-		if (lstat(ep->path, &st) == -1)
-			err(1, "lstat %s", ep->path);
-		remove_at_exit(ep->path, &st);
+		socket_file_made(ep->path, &st);
 		say("bind(%d, \"%s\"): a socket file now, mode %04o", fd,
 		    ep->path, (unsigned)(st.st_mode & 07777));
 	} else if (ep->family == AF_UNIX) {
