@@ -146,7 +146,7 @@ kind() {
 	    -e "s/\\b$user\\b/USER/g; s/\\b$group\\b/USER/g" \
 	    -e 's/\b\(alice\|bob\|root\|nobody\|nogroup\|cloudsdk\)\b/USER/g' \
 	    -e 's/\b\(Jan\|Feb\|Mar\|Apr\|May\|Jun\|Jul\|Aug\|Sep\|Oct\|Nov\|Dec\)\b/MON/g' \
-	    -e 's/[[:space:]][[:space:]]*/ /g; s/ $//' "$1" |
+	    -e 's/[[:space:]][[:space:]]*/ /g; s/^ //; s/ $//' "$1" |
 	    awk '
 	    NF > 0 {
 		s = $0
@@ -169,8 +169,9 @@ kind() {
 # own order, then the other lines in theirs.
 streams() {
 	awk '
-	/^\[[^]]*\] / {
+	/^( *#\.# )?\[[^]]*\] / {
 		role = $0
+		sub(/^ *#\.# /, "", role)
 		sub(/\] .*/, "", role)
 		sub(/ [#0-9]+$/, "", role)
 		n[role]++
