@@ -34,8 +34,9 @@
 #		Not run; WHY says what it needs (another user, root, a
 #		tool this machine lacks).
 #
-# In kind: numbers, hex addresses and keys are masked, the run directory
-# and user names too; runs of spaces count as one.  Narration lines of one
+# In kind: numbers, hex addresses and keys are masked, the run directory,
+# user names, months and /proc/locks' device numbers too; runs of spaces
+# count as one.  Narration lines of one
 # role ("[writer 812] ...") keep their order among themselves, whatever
 # other processes say in between; other lines keep theirs.
 . "${top_srcdir:-.}/tests/tap.sh"
@@ -146,6 +147,7 @@ kind() {
 	    -e "s/\\b$user\\b/USER/g; s/\\b$group\\b/USER/g" \
 	    -e 's/\b\(alice\|bob\|root\|nobody\|nogroup\|cloudsdk\)\b/USER/g' \
 	    -e 's/\b\(Jan\|Feb\|Mar\|Apr\|May\|Jun\|Jul\|Aug\|Sep\|Oct\|Nov\|Dec\)\b/MON/g' \
+	    -e 's/\b[0-9a-f][0-9a-f]:[0-9a-f][0-9a-f]:\([0-9]\)/#:#:\1/g' \
 	    -e 's/[[:space:]][[:space:]]*/ /g; s/^ //; s/ $//' "$1" |
 	    awk '
 	    NF > 0 {
