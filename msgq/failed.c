@@ -8,9 +8,11 @@
 #include "config.h"
 
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <err.h>
 #include <errno.h>
+#include <limits.h>
 #include <mqueue.h>
 #include <stdio.h>
 #include <string.h>
@@ -56,9 +58,11 @@ sysv_call_failed(const struct opts *o, const char *call)
 		    "/proc/sys/kernel/msgmni allows (%lld)", call, o->obj,
 		    strerror(e), proc_limit("/proc/sys/kernel/msgmni"));
 	case EPERM:
-		errx(1, "%s %s: %s; only the queue's owner, its creator or a "
-		    "privileged process may do that", call, o->obj,
-		    strerror(e));
+		/* IPC_RMID and IPC_SET look at who you are, not at the mode. */
+		errx(1, "%s %s: %s; only the queue's owner or its creator "
+		    "(or a process with CAP_SYS_ADMIN) may remove or change "
+		    "it, whatever its mode says ('ipcs -q -c' shows both)",
+		    call, o->obj, strerror(e));
 	default:
 		errno = e;
 		err(1, "%s %s", call, o->obj);
@@ -167,8 +171,29 @@ mq_open_failed(const struct opts *o, const struct mq_attr *a)
 	posix_call_failed(o, "mq_open", a);
 }
 
+/*
+ * The kernel refuses with EPERM, and glibc's mq_unlink() reports it as
+ * EACCES, as POSIX asks: the queues' directory has the sticky bit (mode
+ * 1777, as /tmp), so only the queue's owner or the directory's may take
+ * its name, whatever the queue's own mode lets others do.
+ */
 void
 mq_unlink_failed(const struct opts *o)
 {
+	char path[NAME_MAX + 16], whose[NAME_MAX + 64] = "";
+	struct stat st;
+	int e = errno;
+
+	if (e == EACCES || e == EPERM) {
+		snprintf(path, sizeof(path), "/dev/mqueue%s", o->name);
+		if (stat(path, &st) == 0)
+			snprintf(whose, sizeof(whose), " (%s is uid %ld's)",
+			    path, (long)st.st_uid);
+		errx(1, "mq_unlink %s: %s; the queue is not yours%s, and the "
+		    "queues' directory has the sticky bit, as /tmp has: only "
+		    "a queue's owner or the directory's (root) may remove "
+		    "its name, whatever the queue's mode says", o->obj,
+		    strerror(e), whose);
+	}
 	posix_call_failed(o, "mq_unlink", NULL);
 }

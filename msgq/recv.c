@@ -72,7 +72,8 @@ recv_sysv(struct opts *o)
 			n = recv_message_sysv(o, id, m, size, flags);
 		}
 		say("msgrcv(id %d, type %ld) -> a message of type %ld, %zd "
-		    "bytes%s", id, o->type, m->mtype, n, o->truncate &&
+		    "byte%s%s", id, o->type, m->mtype, n, n == 1 ? "" : "s",
+		    o->truncate &&
 		    (size_t)n == size ? " (the buffer is full: with "
 		    "MSG_NOERROR anything longer was cut)" : "");
 		print_message(o, m->mtype, m->mtext, (size_t)n);
@@ -133,7 +134,8 @@ recv_posix(struct opts *o)
 	if ((buf = malloc((size_t)a.mq_msgsize)) == NULL)
 		err(1, "malloc");
 	say("mq_getattr -> mq_msgsize %ld: the buffer must be that large; "
-	    "%ld messages wait", a.mq_msgsize, a.mq_curmsgs);
+	    "%ld message%s", a.mq_msgsize, a.mq_curmsgs,
+	    a.mq_curmsgs == 1 ? " waits" : "s wait");
 	if (wait && a.mq_curmsgs == 0)
 		say("the queue is empty: mq_receive waits for a message...");
 	for (got = 0; o->all || o->count == 0 || got < o->count; got++) {
@@ -141,7 +143,8 @@ recv_posix(struct opts *o)
 		    &prio);
 		if (n < 0)
 			break;
-		say("mq_receive -> %zd bytes of priority %u", n, prio);
+		say("mq_receive -> %zd byte%s of priority %u", n,
+		    n == 1 ? "" : "s", prio);
 		print_message(o, (long)prio, buf, (size_t)n);
 	}
 	say("%lld message%s received", got, got == 1 ? "" : "s");

@@ -453,8 +453,27 @@ if [ "$uid" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 	is "$out" "secret" "... and the message is still there"
 	ipc-msgq -q rm -k "$K7"
 	ipc-msgq -q --posix rm -N "$N6"
+	# Removal: the mode does not matter; who you are does.
+	ipc-msgq -q send -k "$K7" -m 0666 open
+	(umask 000; ipc-msgq -q --posix send -N "$N6" -m 0666 open)
+	# shellcheck disable=SC2086 # the command is words
+	run $nobody "$top_builddir/msgq/ipc-msgq" -q rm -k "$K7"
+	like "$rc:$err" "^1:ipc-msgq: msgctl IPC_RMID key $K7: Operation not permitted; only the queue's owner or its creator" \
+	    "another user's rm of a 0666 queue: IPC_RMID says EPERM, owner or creator"
+	# shellcheck disable=SC2086 # the command is words
+	run $nobody "$top_builddir/msgq/ipc-msgq" -q --posix rm -N "$N6"
+	like "$rc:$err" "^1:ipc-msgq: mq_unlink $N6: Permission denied; the queue is not yours.*sticky bit" \
+	    "... and of a 0666 POSIX queue: the directory's sticky bit"
+	run ipc-msgq -q rm -k "$K7"
+	is "$rc" 0 "... its owner removes it"
+	run ipc-msgq -q --posix rm -N "$N6"
+	is "$rc" 0 "... and the POSIX one"
 else
 	skip "not root: setpriv cannot become another user"
+	skip "not root"
+	skip "not root"
+	skip "not root"
+	skip "not root"
 	skip "not root"
 	skip "not root"
 	skip "not root"
