@@ -142,9 +142,8 @@ consume(int fd, const char *path, int lock, int last, struct tally *t)
 	    "granted", fd);
 	say_if(tell && len == 0, "pread -> 0 bytes: nothing to read yet");
 	if (len > 0) {
-		say_if(tell, "pread -> %zu number%s; working on %s for %d us "
-		    "%s", got, got == 1 ? "" : "s", got == 1 ? "it" : "them",
-		    CONSUME_USEC, lock ? "while holding the lock" :
+		say_if(tell, "pread -> a batch of %zu; working on it for %d us "
+		    "%s", got, CONSUME_USEC, lock ? "while holding the lock" :
 		    "(nothing stops the producer)");
 		/* The work that makes the race window wide. */
 		nap(CONSUME_USEC);
@@ -156,7 +155,7 @@ consume(int fd, const char *path, int lock, int last, struct tally *t)
 	if (lock && fcntl(fd, F_SETLK, &unlock) == -1)
 		err(1, "fcntl F_UNLCK");
 	say_if(tell && lock, "fcntl(%d, F_SETLK, F_UNLCK) -> released%s", fd,
-	    len == 0 ? "; napping 1 ms" : "");
+	    len == 0 && !last ? "; napping 1 ms" : "");
 	consumer_goes_quiet(t, len, last);
 	if (len == 0 && !last)
 		nap(IDLE_USEC);
