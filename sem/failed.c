@@ -55,14 +55,15 @@ semget_nospace(key_t key)
 }
 
 /*
- * Whose is the set with KEY?  /proc/sysvipc/sem lists every set, with
- * its owner and mode, even to those who may not use it.
+ * Whose is the set with KEY, and who made it?  /proc/sysvipc/sem lists
+ * every set, with its owner, creator and mode, even to those who may not
+ * use it.
  */
 static int
-sysv_owner(key_t key, long *uid, unsigned *mode)
+sysv_owner(key_t key, long *uid, long *cuid, unsigned *mode)
 {
 	char line[256];
-	long k, u;
+	long k, u, c;
 	unsigned m;
 	FILE *f;
 	int found = 0;
@@ -70,9 +71,10 @@ sysv_owner(key_t key, long *uid, unsigned *mode)
 	if ((f = fopen("/proc/sysvipc/sem", "re")) == NULL)
 		return 0;
 	while (!found && fgets(line, sizeof(line), f) != NULL)
-		if (sscanf(line, "%ld %*d %o %*d %ld", &k, &m, &u) == 3 &&
-		    (key_t)k == key) {
+		if (sscanf(line, "%ld %*d %o %*d %ld %*d %ld", &k, &m, &u,
+		    &c) == 4 && (key_t)k == key) {
 			*uid = u;
+			*cuid = c;
 			*mode = m & 0777;
 			found = 1;
 		}
@@ -128,6 +130,58 @@ sem_open_failed(const char *call, const char *name, int is_default)
 	err(1, "%s %s", call, name);
 }
 
+/*
+ * sem_unlink failed.  Removing the name is removing the file
+ * /dev/shm/sem.NAME, and /dev/shm is sticky (mode 1777): in such a
+ * directory only the file's owner, the directory's owner or root may
+ * remove a file, whatever the file's mode says.  The kernel refuses
+ * with EPERM, which glibc's sem_unlink reports as EACCES.
+ */
+void
+unlink_failed(const char *name, int is_default)
+{
+	struct stat st, dir;
+	char path[PATH_MAX];
+	int e = errno;
+
+	posix_path(path, sizeof(path), name);
+	if ((e == EACCES || e == EPERM) && stat(path, &st) == 0 &&
+	    stat("/dev/shm", &dir) == 0 && (dir.st_mode & S_ISVTX) &&
+	    st.st_uid != geteuid() && dir.st_uid != geteuid())
+		errx(1, "sem_unlink %s: %s (%s belongs to uid %ld, and "
+		    "/dev/shm has the sticky bit (mode %04o): only the file's "
+		    "owner, the directory's owner or root may remove a name "
+		    "there, whatever the file's mode (%04o))", name,
+		    strerror(e), path, (long)st.st_uid,
+		    (unsigned)(dir.st_mode & 07777),
+		    (unsigned)(st.st_mode & 0777));
+	errno = e;
+	sem_open_failed("sem_unlink", name, is_default);
+}
+
+/*
+ * semctl IPC_RMID failed.  EPERM is not about the mode: only the set's
+ * owner, its creator or root may remove a set, whatever its mode allows.
+ */
+void
+rmid_failed(key_t key, int semid)
+{
+	unsigned mode;
+	long uid, cuid;
+
+	if (errno == EPERM && sysv_owner(key, &uid, &cuid, &mode))
+		errx(1, "semctl IPC_RMID key 0x%08x: %s (only the set's "
+		    "owner (uid %ld), its creator (uid %ld) or root may remove "
+		    "it, whatever its mode (%04o) allows; you are uid %ld)",
+		    (unsigned)key, strerror(EPERM), uid, cuid, mode,
+		    (long)geteuid());
+	if (errno == EPERM)
+		errx(1, "semctl IPC_RMID key 0x%08x: %s (only the set's "
+		    "owner, its creator or root may remove it)", (unsigned)key,
+		    strerror(EPERM));
+	set_failed("semctl IPC_RMID", key, semid);
+}
+
 /* semget of an existing set failed: say why in plain words. */
 void
 semget_failed(const struct opts *o, key_t key)
@@ -135,14 +189,14 @@ semget_failed(const struct opts *o, key_t key)
 	int e = errno, is_default = o->key == 0 && o->file == NULL;
 	char why[160];
 	unsigned mode;
-	long uid;
+	long uid, cuid;
 
 	if (e == ENOENT)
 		errx(1, "semget key 0x%08x: no such set; make it with "
 		    "'ipc-sem --sysv create%s'", (unsigned)key,
 		    is_default ? "" : o->file != NULL ? " -f PATH [-P PROJ]" :
 		    " -k KEY");
-	if (e == EACCES && sysv_owner(key, &uid, &mode))
+	if (e == EACCES && sysv_owner(key, &uid, &cuid, &mode))
 		errx(1, "semget key 0x%08x: %s (%s)", (unsigned)key,
 		    strerror(e), why_denied(uid, mode, is_default ? 'k' : 0,
 		    why, sizeof(why)));

@@ -104,20 +104,20 @@ rm_sysv(const struct opts *o)
 	int semid;
 
 	key = sysv_key(o);
-	semid = open_sysv(o, key, 0600);
-	if (semctl(semid, 0, IPC_RMID) == -1) {
-		if (errno == EPERM)
-			errx(1, "semctl IPC_RMID key 0x%08x: %s (only "
-			    "the set's owner, its creator or root may "
-			    "remove it)", (unsigned)key, strerror(EPERM));
-		set_failed("semctl IPC_RMID", key, semid);
-	}
+	/*
+	 * Ask for no permission: removing is not reading or altering, and
+	 * the kernel's own rule for IPC_RMID (owner, creator or root) is
+	 * the one to meet, whatever the mode.
+	 */
+	semid = open_sysv(o, key, 0);
+	if (semctl(semid, 0, IPC_RMID) == -1)
+		rmid_failed(key, semid);
 	say("semctl(%d, 0, IPC_RMID) -> 0: the set is gone; anyone "
 	    "sleeping in semop on it wakes with EIDRM", semid);
 	return 0;
 }
 
-/* rm, POSIX: sem_unlink, which fails as sem_open does. */
+/* rm, POSIX: sem_unlink, which removes the file in /dev/shm. */
 static int
 rm_posix(const struct opts *o)
 {
@@ -126,7 +126,7 @@ rm_posix(const struct opts *o)
 
 	name = posix_name(o, buf, sizeof(buf));
 	if (sem_unlink(name) == -1)
-		sem_open_failed("sem_unlink", name, o->name == NULL);
+		unlink_failed(name, o->name == NULL);
 	say("sem_unlink(\"%s\") -> 0: the name is gone; processes that have "
 	    "it open may go on using it", name);
 	return 0;

@@ -105,5 +105,8 @@ void	semget_failed(const struct opts *, key_t key)
 void	semget_nospace(key_t key) __attribute__((noreturn));
 void	set_failed(const char *call, key_t key, int semid)
 	    __attribute__((noreturn));
+void	rmid_failed(key_t key, int semid) __attribute__((noreturn));
+void	unlink_failed(const char *name, int is_default)
+	    __attribute__((noreturn));
 
 #endif /* IPC_SEM_H */

@@ -205,6 +205,35 @@ is "$(ipcs_row "$key2")" "640 1" "--sysv create -m 640: ipcs says 640"
 is "$(value --sysv -k "$key2")" 1 "--sysv create: value 1 by default"
 ipc-sem -q --sysv rm -k "$key2"
 is "$(ipcs_row "$key2")" "" "--sysv rm: gone from ipcs"
+
+# Removal is not use: even at mode 0666 another user may not remove a
+# set (IPC_RMID: owner or creator) nor a name (/dev/shm is sticky), and
+# the refusal says so rather than blaming the mode.
+if [ "$uid" -eq 0 ] && ipc_other=$(command -v ipc-sem) &&
+    setpriv --reuid=65534 --regid=65534 --clear-groups \
+    "$ipc_other" --version >/dev/null 2>&1; then
+	ipc-sem -q --sysv create -k "$key2" -m 666
+	run setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$ipc_other" -q --sysv rm -k "$key2"
+	is "$rc" 1 "another user's --sysv rm of a 0666 set: exit 1"
+	like "$err" "IPC_RMID .*Operation not permitted \\(only the set's owner \\(uid 0\\), its creator \\(uid 0\\) or root" \
+	    "... naming the owner-or-creator rule"
+	is "$(ipcs_row "$key2")" "666 1" "... and the set is still there"
+	ipc-sem -q --sysv rm -k "$key2"
+	ipc-sem -q create -N "$name2" -m 666
+	run setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$ipc_other" -q rm -N "$name2"
+	is "$rc" 1 "another user's rm of a 0666 POSIX name: exit 1"
+	like "$err" "sem_unlink $name2: .*/dev/shm has the sticky bit" \
+	    "... naming /dev/shm's sticky bit"
+	check "... and the name is still there" \
+	    test -e "/dev/shm/sem.${name2#/}"
+	ipc-sem -q rm -N "$name2"
+else
+	for i in 1 2 3 4 5 6; do
+		skip "not root: cannot try as another user"
+	done
+fi
 run ipc-sem -q --sysv info -k "$key"
 like "$out" "^key: +$(hex "$key")\$" "--sysv info: the key, as ipcs prints it"
 like "$out" '^mode: +0600$' "--sysv info: mode 0600"
