@@ -33,6 +33,9 @@ client_socket(const struct endpoint *ep)
 		err(1, "socket");
 	say("socket(%s) -> fd %d: a new socket of our own, at the lowest "
 	    "free number", socket_args(ep), fd);
+	/* A datagram client needs an address of its own for the replies. */
+	if (ep->type == SOCK_DGRAM)
+		autobind(fd);
 	if (connect(fd, (const struct sockaddr *)&ep->addr, ep->len) == -1)
 		connect_failed(ep);
 	say("connect(%d, \"%s\"): connected", fd, ep->name);
