@@ -34,7 +34,8 @@
  *			--dgram: socket/dgram.c: serve_dgram
  *	connect		socket/client.c: client_socket (socket, connect),
  *			cmd_connect, connect_stream;
- *			--dgram: socket/dgram.c: connect_dgram
+ *			--dgram: socket/dgram.c: autobind (bind before
+ *			connect), connect_dgram
  *	pair		socket/pair.c: cmd_pair
  *	passfd		socket/passfd.c: cmd_passfd, send_fd, recv_fd
  *			(SCM_RIGHTS)
