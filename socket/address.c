@@ -21,6 +21,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -241,6 +242,56 @@ bind_failed(const struct endpoint *ep)
 	err(1, "bind %s", ep->name);
 }
 
+/* The name of the user who owns ST, or "uid N", in BUF. */
+static const char *
+owner_of(const struct stat *st, char *buf, size_t len)
+{
+	struct passwd *pw;
+
+	if ((pw = getpwuid(st->st_uid)) != NULL)
+		snprintf(buf, len, "%s", pw->pw_name);
+	else
+		snprintf(buf, len, "uid %ld", (long)st->st_uid);
+	return buf;
+}
+
+/*
+ * connect() to a socket file said EACCES.  connect() needs search
+ * permission on every directory of the path and write permission on the
+ * socket file: find the first one that refuses us, with access(2), and
+ * say so.
+ */
+static void
+path_denied(const struct endpoint *ep)
+{
+	const char *way = "; a server meant for other users can listen on "
+	    "--abstract NAME instead, a name with no permissions";
+	char dir[SUN_PATH_SIZE], owner[64], *p;
+	struct stat st;
+	int e = errno;
+
+	snprintf(dir, sizeof(dir), "%s", ep->path);
+	/* Each directory of the path in turn, from the top. */
+	for (p = dir + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		if (access(dir, X_OK) == -1 && stat(dir, &st) == 0)
+			errx(1, "connect %s: %s: the directory %s (mode %04o, "
+			    "%s's) does not let you search it, and connect() "
+			    "must: a private run directory keeps other users "
+			    "out%s", ep->name, strerror(e), dir,
+			    (unsigned)(st.st_mode & 07777),
+			    owner_of(&st, owner, sizeof(owner)), way);
+		*p = '/';
+	}
+	if (access(ep->path, W_OK) == -1 && stat(ep->path, &st) == 0)
+		errx(1, "connect %s: %s: the socket file (mode %04o, %s's) "
+		    "does not let you write to it, and connect() must%s",
+		    ep->name, strerror(e), (unsigned)(st.st_mode & 07777),
+		    owner_of(&st, owner, sizeof(owner)), way);
+	errno = e;
+	err(1, "connect %s", ep->name);
+}
+
 /* connect() failed: say what it means and what to do. */
 void
 connect_failed(const struct endpoint *ep)
@@ -256,6 +307,8 @@ connect_failed(const struct endpoint *ep)
 		errx(1, "connect %s: %s: nobody is listening there%s",
 		    ep->name, strerror(errno), ep->path[0] != '\0' ?
 		    " (a stale socket file: its server is gone)" : "");
+	if (errno == EACCES && ep->path[0] != '\0')
+		path_denied(ep);
 	if (errno == EPROTOTYPE)
 		errx(1, "connect %s: %s: the server there is not a %s socket",
 		    ep->name, strerror(errno), ep->type == SOCK_DGRAM ?

@@ -2,7 +2,8 @@
  * client.c - the client: socket(), connect(), then send() and recv().
  *
  * It mirrors the classic echo client (UNP's str_cli, the client in
- * unix(7)): client_socket() makes the two calls every client makes;
+ * unix(7)): client_socket() makes the two calls every client makes
+ * (a datagram client binds between them, autobind() in dgram.c);
  * connect_stream() sends the input and prints what comes back, with one
  * poll(2) over both so that a large input cannot deadlock, and
  * shutdown(2) to say "no more".  The datagram client is in dgram.c.
@@ -33,6 +34,9 @@ client_socket(const struct endpoint *ep)
 		err(1, "socket");
 	say("socket(%s) -> fd %d: a new socket of our own, at the lowest "
 	    "free number", socket_args(ep), fd);
+	/* A datagram client needs an address of its own for the replies. */
+	if (ep->type == SOCK_DGRAM)
+		autobind(fd);
 	if (connect(fd, (const struct sockaddr *)&ep->addr, ep->len) == -1)
 		connect_failed(ep);
 	say("connect(%d, \"%s\"): connected", fd, ep->name);

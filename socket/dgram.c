@@ -5,7 +5,8 @@
  * connections: no listen(), no accept().  The server learns from each
  * recvmsg(2) who sent the datagram (its address, where the reply goes,
  * and with SO_PASSCRED its credentials) and answers with sendto(2).  The
- * client must bind an address of its own, or no reply could reach it.
+ * client must bind an address of its own before it connects, or no reply
+ * could reach it.
  * The classic this mirrors is the datagram echo pair of UNP (dg_echo,
  * dg_cli) on a Unix socket.
  */
@@ -134,24 +135,19 @@ static void	send_datagram(int fd, const struct endpoint *ep,
 static void	print_reply(int fd, const struct endpoint *ep);
 
 /*
- * The datagram client: each line is one datagram, and each reply is one
- * datagram, printed as a line.  We bind an address of our own first
- * (autobind: an abstract name the kernel picks), or the server could not
- * answer.
+ * Before a datagram client connects: bind an address of our own, or no
+ * reply could find us.  Only the family, no name (autobind): the kernel
+ * picks a free abstract one.  Binding first, as a server does, means the
+ * socket has its name before it has a peer or sends anything.
  */
 void
-connect_dgram(int fd, const struct endpoint *ep, int argc, char **argv)
+autobind(int fd)
 {
 	struct sockaddr_un me;
 	socklen_t len;
-	char *line = NULL;
-	size_t cap = 0, mlen;
-	ssize_t n;
-	int i = 0;
 
 	memset(&me, 0, sizeof(me));
 	me.sun_family = AF_UNIX;
-	/* Only the family: the kernel gives us a free abstract name. */
 	if (bind(fd, (struct sockaddr *)&me, sizeof(sa_family_t)) == -1)
 		err(1, "bind (autobind)");
 	len = sizeof(me);
@@ -160,6 +156,21 @@ connect_dgram(int fd, const struct endpoint *ep, int argc, char **argv)
 	say("bind(%d, AF_UNIX only) -> the kernel named us \"@%.*s\", so "
 	    "replies can find us", fd, (int)(len - offsetof(struct sockaddr_un,
 	    sun_path) - 1), me.sun_path + 1);
+}
+
+/*
+ * The datagram client, once client_socket() has bound (autobind) and
+ * connected: each line is one datagram, and each reply is one datagram,
+ * printed as a line.
+ */
+void
+connect_dgram(int fd, const struct endpoint *ep, int argc, char **argv)
+{
+	char *line = NULL;
+	size_t cap = 0, mlen;
+	ssize_t n;
+	int i = 0;
+
 	for (;;) {
 		if (argc > 0) {
 			if (i == argc)

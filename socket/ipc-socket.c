@@ -14,9 +14,11 @@
  *	$ ipc-socket demo
  *	terminal 1: $ ipc-socket serve
  *	terminal 2: $ ipc-socket connect hello 'second line'
- *	terminal 2: $ socat - UNIX-CONNECT:$XDG_RUNTIME_DIR/ipclab-$(id -u)/socket
+ *	terminal 2: $ socat - \
+ *	    UNIX-CONNECT:${XDG_RUNTIME_DIR:-/tmp}/ipclab-$(id -u)/socket
  *	$ ipc-socket serve --tcp 127.0.0.1:0		(prints the port it got)
- *	$ ipc-socket serve --abstract demo & ipc-socket connect --abstract demo hi
+ *	terminal 1: $ ipc-socket serve --abstract demo-$(id -u)
+ *	terminal 2: $ ipc-socket connect --abstract demo-$(id -u) hi
  *	$ ipc-socket pair
  *	$ ipc-socket passfd /etc/hostname
  *	terminal 1: $ ipc-socket recvfd
@@ -34,7 +36,8 @@
  *			--dgram: socket/dgram.c: serve_dgram
  *	connect		socket/client.c: client_socket (socket, connect),
  *			cmd_connect, connect_stream;
- *			--dgram: socket/dgram.c: connect_dgram
+ *			--dgram: socket/dgram.c: autobind (bind before
+ *			connect), connect_dgram
  *	pair		socket/pair.c: cmd_pair
  *	passfd		socket/passfd.c: cmd_passfd, send_fd, recv_fd
  *			(SCM_RIGHTS)

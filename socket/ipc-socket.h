@@ -66,6 +66,7 @@ const char *const *message_lines(int *argc, char **argv,
 	    const char *const *fallback, int n, const char *what);
 
 /* dgram.c: the datagram server and client. */
+void	autobind(int fd);
 int	serve_dgram(const struct opts *o, int fd);
 void	connect_dgram(int fd, const struct endpoint *ep, int argc,
 	    char **argv);

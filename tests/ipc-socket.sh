@@ -219,6 +219,8 @@ run ipc-socket connect --dgram "$p" one "two words"
 is "$out" "one
 two words" "connect --dgram: each datagram comes back"
 like "$err" 'the kernel named us "@[0-9a-f]+"' "the datagram client autobinds"
+is "$(printf '%s\n' "$err" | sed -n 's/^\[client [0-9]*\] \(bind\|connect\)(.*/\1/p' |
+    tr '\n' ' ')" "bind connect " "... before it connects, as the page says"
 like "$(cat "$SCRATCH/s5.err")" "a datagram of 3 bytes from pid [0-9]+ uid $(id -u)" \
     "the datagram server narrates each sender (SO_PASSCRED)"
 printf 'a\nb\n' >"$SCRATCH/ab"

@@ -457,18 +457,25 @@ else
 	ipc-fifo -q rm "$rd/fifo"
 
 	# Root's sockets: the default one and one in a directory anyone may
-	# enter; connect needs write permission on the socket file.
+	# enter; connect needs search permission on the directories and
+	# write permission on the socket file, and says which one refused.
 	bg ipc-socket -q serve --once
 	pid=$bg_pid
 	wait_for 5 test -S "$rd/socket"
-	denied "connect to root's default socket" ipc-socket -q connect "$rd/socket" hi
+	# shellcheck disable=SC2086 # the command is words
+	run $nobody ipc-socket -q connect "$rd/socket" hi
+	like "$rc:$err" "^1:ipc-socket: connect .*: Permission denied: the directory .* does not let you search it.* --abstract NAME" \
+	    "uid 65534: connect to root's default socket: the private directory refuses, --abstract is the way round"
 	run ipc-socket -q connect mine
 	is "$out" "mine" "... root's server still serves root"
 	reap_bg "$pid"
 	bg ipc-socket -q serve --once "$pub/sock"
 	pid=$bg_pid
 	wait_for 5 test -S "$pub/sock"
-	denied "connect to root's 0600 socket" ipc-socket -q connect "$pub/sock" hi
+	# shellcheck disable=SC2086 # the command is words
+	run $nobody ipc-socket -q connect "$pub/sock" hi
+	like "$rc:$err" "^1:ipc-socket: connect .*: Permission denied: the socket file \\(mode 0600, root's\\) does not let you write to it" \
+	    "uid 65534: connect to root's 0600 socket: the socket file's mode refuses"
 	denied "send a descriptor to it" ipc-socket -q sendfd "$pub/sock" /etc/hostname
 	run ipc-socket -q connect "$pub/sock" mine
 	is "$out" "mine" "... root's server still serves root"
