@@ -184,8 +184,10 @@ bench_report_latency(const struct bench *b, double *rtt, size_t n,
 void
 bench_announce(const struct bench *b, const char *stream)
 {
-	say("%s, %lld messages of %zu bytes after %lld to warm up",
-	    b->latency ? "round trips" : stream, b->count, b->size, b->warmup);
+	say("%s, %lld message%s of %zu byte%s after %lld to warm up",
+	    b->latency ? "round trips" : stream, b->count,
+	    b->count == 1 ? "" : "s", b->size, b->size == 1 ? "" : "s",
+	    b->warmup);
 }
 
 double

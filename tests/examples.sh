@@ -168,30 +168,20 @@ kind() {
 }
 
 # streams FILE: FILE's lines, each role's narration kept together in its
-# own order, then the other lines in theirs.
+# own order (the roles by name, whoever spoke first), then the other lines
+# in theirs.
 streams() {
-	awk '
+	tab=$(printf '\t')
+	awk -v OFS="$tab" '
 	/^( *#\.# )?\[[^]]*\] / {
 		role = $0
 		sub(/^ *#\.# /, "", role)
 		sub(/\] .*/, "", role)
 		sub(/ [#0-9]+$/, "", role)
-		n[role]++
-		line[role, n[role]] = $0
-		if (!(role in seen)) {
-			seen[role] = 1
-			order[++roles] = role
-		}
+		print "1" role, ++n[role], $0
 		next
 	}
-	{ other[++nother] = $0 }
-	END {
-		for (r = 1; r <= roles; r++)
-			for (i = 1; i <= n[order[r]]; i++)
-				print line[order[r], i]
-		for (i = 1; i <= nother; i++)
-			print other[i]
-	}'
+	{ print "2", ++other, $0 }' | sort -t "$tab" -k1,1 -k2,2n | cut -f3-
 }
 
 # excerpt WANT GOT: whether every line of WANT comes, in order, in GOT.

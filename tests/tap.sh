@@ -53,12 +53,13 @@ trap 'exit 1' HUP INT TERM
 
 ok() {
 	tap_n=$((tap_n + 1))
-	echo "ok $tap_n - $*"
+	# printf, not echo: a name may hold a backslash ("tr '\0' z").
+	printf 'ok %s - %s\n' "$tap_n" "$*"
 }
 
 not_ok() {
 	tap_n=$((tap_n + 1))
-	echo "not ok $tap_n - $*"
+	printf 'not ok %s - %s\n' "$tap_n" "$*"
 }
 
 diag() {
