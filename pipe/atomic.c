@@ -49,9 +49,10 @@ cmd_atomic(struct opts *o, int argc, char **argv)
 	    (pids = calloc((size_t)o->writers, sizeof(*pids))) == NULL)
 		err(1, "malloc");
 	narrate_role("reader");
-	say("%lld writers x %lld records of %zu bytes; PIPE_BUF is %d: %s",
-	    o->writers, count, size, PIPE_BUF, size <= PIPE_BUF ?
-	    "each write() is atomic" : "the kernel may split each write()");
+	say("%lld writer%s x %lld record%s of %zu bytes; PIPE_BUF is %d: %s",
+	    o->writers, o->writers == 1 ? "" : "s", count, count == 1 ? "" :
+	    "s", size, PIPE_BUF, size <= PIPE_BUF ? "each write() is atomic" :
+	    "the kernel may split each write()");
 	if (pipe(fd) == -1)
 		err(1, "pipe");
 	for (w = 0; w < o->writers; w++) {
@@ -74,7 +75,7 @@ cmd_atomic(struct opts *o, int argc, char **argv)
 		}
 		at_exit_stop_child(pids[w]);
 	}
-	say("forked %lld writers", o->writers);
+	say("forked %lld writer%s", o->writers, o->writers == 1 ? "" : "s");
 	if (close(fd[1]) == -1)
 		err(1, "close(fd[1])");
 	/* Cut the stream into records of SIZE bytes; check each is one letter. */
@@ -97,8 +98,9 @@ cmd_atomic(struct opts *o, int argc, char **argv)
 	free(rec);
 	free(pids);
 	if (nrec != o->writers * count)
-		errx(1, "expected %lld records, counted %lld",
-		    o->writers * count, nrec);
+		errx(1, "expected %lld record%s, counted %lld",
+		    o->writers * count, o->writers * count == 1 ? "" : "s",
+		    nrec);
 	if (torn > 0 && size <= PIPE_BUF)
 		errx(1, "records of at most PIPE_BUF bytes were torn");
 	return 0;

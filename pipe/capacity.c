@@ -47,8 +47,11 @@ cmd_capacity(struct opts *o, int argc, char **argv)
 	if (o->set != 0) {
 		if ((size = fcntl(fd[1], F_SETPIPE_SZ, (int)o->set)) == -1)
 			fcntl_setpipe_sz_failed(o->set);
-		printf("F_SETPIPE_SZ %zu: granted %d bytes (rounded up to a "
-		    "power-of-two number of pages)\n", o->set, size);
+		/* The kernel rounds up, never down: larger means rounded. */
+		printf("F_SETPIPE_SZ %zu: granted %d bytes (%s)\n", o->set,
+		    size, (size_t)size > o->set ? "rounded up to a "
+		    "power-of-two number of pages" : "as asked: already a "
+		    "power-of-two number of pages");
 	}
 #else
 	(void)size;

@@ -54,8 +54,8 @@ child_writes(const char *msg)
 		    "end");
 		if (write_all(fd[1], msg, len) == -1)
 			err(1, "write(fd[1])");
-		say("write(fd[1], \"%.60s%s\", %zu) -> %zu bytes written", msg,
-		    len > 60 ? "..." : "", len, len);
+		say("write(fd[1], \"%.60s%s\", %zu) -> %zu byte%s written",
+		    msg, len > 60 ? "..." : "", len, len, len == 1 ? "" : "s");
 		/* Closing the last write end is what lets the reader see EOF. */
 		if (close(fd[1]) == -1)
 			err(1, "close(fd[1])");
@@ -81,7 +81,7 @@ child_writes(const char *msg)
 		}
 		if (n == 0)
 			break;
-		say("read(fd[0]) -> %zd bytes", n);
+		say("read(fd[0]) -> %zd byte%s", n, n == 1 ? "" : "s");
 		got += (size_t)n;
 	}
 	say("read(fd[0]) -> 0: end of file, no write end is left open");
@@ -163,8 +163,8 @@ write_message(int fd[2], const char *who, const char *msg)
 	say("close(fd[0]): the %s only writes, so it drops the read end", who);
 	if (write_all(fd[1], msg, len) == -1)
 		err(1, "write(fd[1])");
-	say("write(fd[1], \"%.60s%s\", %zu) -> %zu bytes written", msg,
-	    len > 60 ? "..." : "", len, len);
+	say("write(fd[1], \"%.60s%s\", %zu) -> %zu byte%s written", msg,
+	    len > 60 ? "..." : "", len, len, len == 1 ? "" : "s");
 	if (close(fd[1]) == -1)
 		err(1, "close(fd[1])");
 	say("close(fd[1]): done writing; the reader will see end of file");
@@ -192,7 +192,7 @@ read_message(int fd[2], const char *who)
 		}
 		if (n == 0)
 			break;
-		say("read(fd[0]) -> %zd bytes", n);
+		say("read(fd[0]) -> %zd byte%s", n, n == 1 ? "" : "s");
 		got += (size_t)n;
 	}
 	say("read(fd[0]) -> 0: end of file, no write end is left open");

@@ -63,7 +63,7 @@ cmd_duplex(struct opts *o, int argc, char **argv)
 			line[n] = '\n';
 			if (write_all(up[1], line, (size_t)n + 1) == -1)
 				err(1, "write(up[1])");
-			say("answered a line of %zd bytes", n);
+			say("answered a line of %zd byte%s", n, n == 1 ? "" : "s");
 		}
 		say("read(down[0]) -> 0: the parent closed its end; exiting");
 		if (close(down[0]) == -1 || close(up[1]) == -1)

@@ -87,7 +87,7 @@ cmd_eof(struct opts *o, int argc, char **argv)
 		}
 		if (n == 0)
 			break;
-		say("read(fd[0]) -> %zd bytes", n);
+		say("read(fd[0]) -> %zd byte%s", n, n == 1 ? "" : "s");
 		fwrite(buf, 1, (size_t)n, stdout);
 		total += (size_t)n;
 	}

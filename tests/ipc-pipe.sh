@@ -18,6 +18,11 @@ like "$(ipc-pipe demo -r x 2>&1 >/dev/null)" '^\[child [0-9]+\] read' \
 big=$(head -c 100000 /dev/zero | tr '\0' 'z')
 run ipc-pipe -q demo "$big"
 is "$out" "received string: $big" "demo carries 100000 bytes, more than the pipe holds"
+run ipc-pipe demo x
+like "$err" '\] write\(fd\[1\], "x", 1\) -> 1 byte written$' "demo: one byte is a byte"
+like "$err" '\] read\(fd\[0\]\) -> 1 byte$' "demo: ... when read, too"
+run ipc-pipe atomic -w 1 -n 1
+like "$err" '\] 1 writer x 1 record of ' "atomic: one writer, one record, no plurals"
 
 # The student's own check: options anywhere, even under POSIXLY_CORRECT.
 run env POSIXLY_CORRECT=1 ipc-pipe demo "opt last" --reverse --quiet
@@ -76,8 +81,9 @@ like "$out" 'F_GETPIPE_SZ: 65536 bytes' "F_GETPIPE_SZ agrees"
 like "$out" '^PIPE_BUF: 4096 bytes' "PIPE_BUF is 4096"
 run ipc-pipe -q capacity --set 131072
 like "$out" '^capacity: 131072 bytes' "capacity --set 131072 takes"
+like "$out" 'granted 131072 bytes \(as asked' "... as asked: nothing was rounded"
 run ipc-pipe -q capacity --set 100K
-like "$out" 'granted 131072 bytes' "--set 100K is rounded up to 128 KiB"
+like "$out" 'granted 131072 bytes \(rounded up' "--set 100K is rounded up to 128 KiB"
 max=$(cat /proc/sys/fs/pipe-max-size)
 run ipc-pipe -q capacity --set $((max * 2))
 if [ "$rc" -eq 0 ]; then
