@@ -84,16 +84,17 @@ cmd_demo(struct opts *o, int argc, char **argv)
 		err(1, "ioctl FIONREAD %s", path);
 	if (stat(path, &st) == -1)
 		err(1, "stat %s", path);
-	say("ioctl(%d, FIONREAD) -> %d bytes wait to be read; stat(\"%s\") "
-	    "-> size %lld", fd, waiting, path, (long long)st.st_size);
-	printf("size of the FIFO while %d bytes wait in it: %lld\n", waiting,
-	    (long long)st.st_size);
+	say("ioctl(%d, FIONREAD) -> %d %s to be read; stat(\"%s\") "
+	    "-> size %lld", fd, waiting, waiting == 1 ? "byte waits" :
+	    "bytes wait", path, (long long)st.st_size);
+	printf("size of the FIFO while %d %s in it: %lld\n", waiting,
+	    waiting == 1 ? "byte waits" : "bytes wait", (long long)st.st_size);
 	while ((n = read(fd, got + total, sizeof(got) - 1 - total)) != 0) {
 		if (n == -1) {
 			retry_if_eintr("read %s", path);
 			continue;
 		}
-		say("read(%d) -> %zd bytes", fd, n);
+		say("read(%d) -> %zd byte%s", fd, n, n == 1 ? "" : "s");
 		total += (size_t)n;
 	}
 	say("read(%d) -> 0: end of file, the writer has closed", fd);
@@ -129,9 +130,9 @@ demo_writer(const char *path, const char *msg)
 	line[len] = '\n';
 	if (write_all(fd, line, len + 1) == -1)
 		err(1, "write %s", path);
-	say("write(%d, \"%.60s%s\\n\", %zu) -> %zu: the bytes wait in the "
-	    "kernel, not in the file", fd, msg, len > 60 ? "..." : "",
-	    len + 1, len + 1);
+	say("write(%d, \"%.60s%s\\n\", %zu) -> %zu: the %s in the kernel, "
+	    "not in the file", fd, msg, len > 60 ? "..." : "", len + 1,
+	    len + 1, len == 0 ? "byte waits" : "bytes wait");
 	if (close(fd) == -1)
 		err(1, "close %s", path);
 	say("close(%d): no writer is left; the reader will see end of file",

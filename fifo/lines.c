@@ -50,15 +50,17 @@ copy_lines(int fd, const char *path)
 			if (write_all(fd, buf + off, n) == -1)
 				write_failed(path);
 			if (++writes <= 3)
-				say("write(%d, %zu bytes) -> %zu: %s", fd, n, n,
-				    n <= PIPE_BUF ? "whole lines, one atomic "
-				    "write" : "a line longer than PIPE_BUF");
+				say("write(%d, %zu byte%s) -> %zu: %s", fd, n,
+				    n == 1 ? "" : "s", n, n <= PIPE_BUF ?
+				    "whole lines, one atomic write" :
+				    "a line longer than PIPE_BUF");
 			bytes += (long long)n;
 		}
 		memmove(buf, buf + off, len - off);
 		len -= off;
 	}
-	say("standard input ended: %lld bytes in %lld writes", bytes, writes);
+	say("standard input ended: %lld byte%s in %lld write%s", bytes,
+	    bytes == 1 ? "" : "s", writes, writes == 1 ? "" : "s");
 }
 
 /*

@@ -69,18 +69,18 @@ cmd_read(struct opts *o, int argc, char **argv)
 		if (n == 0)
 			break;
 		if (bytes == 0)
-			say("read(%d) -> %zd bytes: the first data arrives", fd,
-			    n);
+			say("read(%d) -> %zd byte%s: the first data arrives",
+			    fd, n, n == 1 ? "" : "s");
 		else if (o->follow && fresh == 0)
-			say("read(%d) -> %zd bytes: data again, after the "
-			    "pause", fd, n);
+			say("read(%d) -> %zd byte%s: data again, after the "
+			    "pause", fd, n, n == 1 ? "" : "s");
 		bytes += n;
 		fresh += n;
 		if (write_all(STDOUT_FILENO, buf, (size_t)n) == -1)
 			err(1, "write error on standard output");
 	}
 	say("read(%d) -> 0: end of file, every writer has closed the FIFO "
-	    "(%lld bytes in all)", fd, bytes);
+	    "(%lld byte%s in all)", fd, bytes, bytes == 1 ? "" : "s");
 	if (close(fd) == -1)
 		err(1, "close %s", path);
 	/* --follow was to end only at a signal: PATH went, so it failed. */
@@ -127,9 +127,9 @@ follow_wait(int fd, const char *path, const struct stat *st, int *keep,
 	/* Nor POLLHUP: a writer leaving wakes nobody, the data just stops. */
 	if (r == 0 && *fresh > 0) {
 		say("poll(%d, POLLIN, 1000) -> 0: a quiet second after %lld "
-		    "bytes; a writer that has closed gives no end of "
+		    "byte%s; a writer that has closed gives no end of "
 		    "file while we hold fd %d: waiting for the next writer...",
-		    fd, *fresh, *keep);
+		    fd, *fresh, *fresh == 1 ? "" : "s", *keep);
 		*fresh = 0;
 	}
 	if (r == 0 && !still_there(path, st)) {

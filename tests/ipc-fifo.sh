@@ -19,6 +19,10 @@ run ipc-fifo -q demo "hello, fifo"
 is "$out" "size of the FIFO while 12 bytes wait in it: 0
 received string: hello, fifo" "demo carries MESSAGE"
 is "$err" "" "-q silences the narration"
+run ipc-fifo demo ""
+is "$out" "size of the FIFO while 1 byte waits in it: 0
+received string: " "demo of an empty MESSAGE: 1 byte, the newline, waits"
+like "$err" 'FIONREAD\) -> 1 byte waits to be read' "... in the singular"
 is "$(ls -A "$rd")" "" "demo leaves nothing in the run directory"
 is "$(stat -c %a "$rd")" 700 "the run directory is private (0700)"
 
@@ -108,6 +112,18 @@ run -t 10 ipc-fifo -q write "$f" <"$SCRATCH/in2"
 reap_bg "$pid"
 check "write copies stdin, a last line without newline too" \
     cmp -s "$SCRATCH/in2" "$SCRATCH/out2"
+
+# One byte is "1 byte", in one write: the counts speak in the singular.
+bg ipc-fifo read "$f" >/dev/null 2>"$SCRATCH/err1b"
+pid=$bg_pid
+printf x >"$SCRATCH/in1"
+run -t 10 ipc-fifo write "$f" <"$SCRATCH/in1"
+reap_bg "$pid"
+like "$err" 'write\([0-9]+, 1 byte\) -> 1: ' "write narrates a 1-byte write"
+like "$err" 'standard input ended: 1 byte in 1 write$' \
+    "... and ends with 1 byte in 1 write"
+like "$(cat "$SCRATCH/err1b")" '\(1 byte in all\)$' \
+    "read counts 1 byte in all"
 
 # Much more than the FIFO holds, through write's stdin.
 seq 1 200000 >"$SCRATCH/seq"
