@@ -168,13 +168,22 @@ read_messages(struct handoff *h, long long count, pid_t pid,
 		    count - DEMO_NARRATED);
 }
 
-/* Remove the segment whose id ARG points to, unless ipcrm did first. */
+/*
+ * Remove the segment whose id ARG points to, unless ipcrm did first: then
+ * it is gone if we had detached, or still here, marked "dest", if we are
+ * stopped while attached, and IPC_RMID would succeed again and say
+ * nothing new.
+ */
 void
 remove_segment(void *arg)
 {
 	int id = *(int *)arg;
+	struct shmid_ds ds;
 
-	if (shmctl(id, IPC_RMID, NULL) == 0)
+	if (shmctl(id, IPC_STAT, &ds) == 0 && (ds.shm_perm.mode & SHM_DEST))
+		say("shmid %d was already marked for removal (ipcrm?); it goes "
+		    "with its last detach", id);
+	else if (shmctl(id, IPC_RMID, NULL) == 0)
 		say("shmctl(%d, IPC_RMID): the segment is removed", id);
 	else if (errno == EINVAL || errno == EIDRM)
 		say("shmid %d was already removed", id);

@@ -205,7 +205,8 @@ is "$(cat "$SCRATCH/d1" "$SCRATCH/d2")" "received 20000 of 20000 messages in ord
 received 20000 of 20000 messages in order" "... each with all its messages"
 
 # A running demo: ipcs sees it; Ctrl-Z and fg change nothing; ipcrm
-# under it only marks it; SIGINT ends it and removes the segment.
+# under it only marks it, and the cleanup says so; SIGINT ends it and the
+# segment goes with its last detach.
 bg ipc-shm demo -n 100000000 >"$SCRATCH/long.out" 2>"$SCRATCH/long.err"
 pid=$bg_pid
 wait_for 10 grep -q 'fork() -> writer' "$SCRATCH/long.err"
@@ -227,6 +228,8 @@ check "... and the demo runs on" kill -0 "$reader"
 kill -INT "$pid"
 reap_bg "$pid"
 is "$rc" 130 "SIGINT ends the demo, dying of the signal"
+check "... its cleanup says ipcrm marked the segment first" \
+    grep -q "shmid $shmid was already marked for removal" "$SCRATCH/long.err"
 is "$(ipcs -m | awk -v id="$shmid" '$2 == id')" "" "... and the segment is gone"
 check "... and so is the writer" wait_for 3 test -z "$(leftovers)"
 
