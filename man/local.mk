@@ -1,4 +1,4 @@
-## man/: one teaching page per program, and the overview.
+## man/: one teaching page per program, the overview, the teacher's guide.
 dist_man_MANS += \
 	%D%/connect2.1 \
 	%D%/ipc-fifo.1 \
@@ -9,4 +9,5 @@ dist_man_MANS += \
 	%D%/ipc-shm.1 \
 	%D%/ipc-signal.1 \
 	%D%/ipc-socket.1 \
-	%D%/ipclab.7
+	%D%/ipclab.7 \
+	%D%/ipclab-labs.7
