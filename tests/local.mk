@@ -45,6 +45,7 @@ TESTS += \
 	%D%/benchref.sh \
 	%D%/concurrency.sh \
 	%D%/connect2.sh \
+	%D%/examples.sh \
 	%D%/honesty.sh \
 	%D%/interrupt.sh \
 	%D%/ipc-fifo.sh \
