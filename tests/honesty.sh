@@ -22,13 +22,10 @@ echo 'a line to pass' >"$file"
 # "PID NAME ARGS<tab>RESULT", from narration lines "[role PID] ... -> ...".
 # The call is the last NAME( before each " -> ".
 narrated_calls() {
-	awk '
-	/^\[[^]]* [0-9]+\] / {
-		head = $0
-		sub(/\] .*/, "", head)
-		n = split(head, w, " ")
-		pid = w[n]
-		text = substr($0, index($0, "] ") + 2)
+	narration "$1" | awk '
+	{
+		pid = $1
+		text = substr($0, length(pid) + 2)
 		while ((i = index(text, " -> ")) > 0) {
 			before = substr(text, 1, i - 1)
 			text = substr(text, i + 4)
@@ -47,7 +44,7 @@ narrated_calls() {
 				result = substr(result, 1, j - 1)
 			printf "%s %s %s\t%s\n", pid, name, args, result
 		}
-	}' "$1"
+	}'
 }
 
 # check_trace NARRATED TRACE_PREFIX: the lines of NARRATED that the traces

@@ -12,15 +12,13 @@ RUNS=${IPCLAB_ORDER_RUNS:-20}
 file=$SCRATCH/file
 echo 'a line to pass' >"$file"
 
-# The first line, if any, where a process speaks before its fork() line.
+# The first narration line, if any, where a process speaks before its
+# fork() line.
 first_early() {
-	awk '
-	/^\[[^]]* [0-9]+\] / {
-		head = $0
-		sub(/\] .*/, "", head)
-		n = split(head, w, " ")
-		pid = w[n]
-		text = substr($0, index($0, "] ") + 2)
+	narration "$1" | awk '
+	{
+		pid = $1
+		text = substr($0, length(pid) + 2)
 		if (main == "")
 			main = pid
 		if (!(pid in seen)) {
@@ -32,7 +30,7 @@ first_early() {
 		}
 		if (text ~ /^fork\(\): making /)
 			forks++
-	}' "$1"
+	}'
 }
 
 # order DESC CMD...: RUNS piped runs of CMD, none out of order.

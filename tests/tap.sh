@@ -10,7 +10,8 @@
 #   - run: a command with a time bound, its stdout, stderr and status kept;
 #   - bg and reap_bg: background programs, bounded and always reaped;
 #     first_child: the program a bg's timeout runs;
-#   - leftovers: our own processes still running; no_leftovers.
+#   - leftovers: our own processes still running; no_leftovers;
+#   - narration: a log's narration lines, as "PID TEXT".
 # shellcheck shell=sh
 
 set -u
@@ -174,6 +175,17 @@ wait_for() {
 		[ "$tap_tries" -gt 0 ] || return 1
 		sleep 0.05
 	done
+}
+
+# narration FILE: FILE's narration lines "[role PID] TEXT", each as
+# "PID TEXT", in order; other lines are left out.
+narration() {
+	awk '/^\[[^]]* [0-9]+\] / {
+		head = $0
+		sub(/\] .*/, "", head)
+		n = split(head, w, " ")
+		print w[n], substr($0, index($0, "] ") + 2)
+	}' "$1"
 }
 
 # leftovers: pids of processes this test started that still run (the
