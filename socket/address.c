@@ -246,10 +246,12 @@ bind_failed(const struct endpoint *ep)
 static const char *
 owner_of(const struct stat *st, char *buf, size_t len)
 {
-	struct passwd *pw;
+	struct passwd pw, *pwp = NULL;
+	char pwbuf[1024];
 
-	if ((pw = getpwuid(st->st_uid)) != NULL)
-		snprintf(buf, len, "%s", pw->pw_name);
+	(void)getpwuid_r(st->st_uid, &pw, pwbuf, sizeof(pwbuf), &pwp);
+	if (pwp != NULL)
+		snprintf(buf, len, "%s", pwp->pw_name);
 	else
 		snprintf(buf, len, "uid %ld", (long)st->st_uid);
 	return buf;

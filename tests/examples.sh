@@ -41,6 +41,15 @@
 # other processes say in between; other lines keep theirs.
 . "${top_srcdir:-.}/tests/tap.sh"
 
+# In a sanitizer build (.ci/run's), the pages still show what a plain
+# build prints: no leak check (LeakSanitizer cannot run under the pages'
+# strace), no ASan handlers in SigCgt, and a report, if any, on stderr
+# where the block's comparison shows it (the student cannot write to the
+# report directory).
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0:handle_segv=0:handle_sigbus=0:handle_sigfpe=0:log_path=stderr"
+UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=stderr"
+export ASAN_OPTIONS UBSAN_OPTIONS
+
 # As root, the blocks run as uid 65534, as a student would: root may do
 # what the pages show refused.
 rundir=$XDG_RUNTIME_DIR

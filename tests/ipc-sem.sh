@@ -230,7 +230,7 @@ if [ "$uid" -eq 0 ] && ipc_other=$(command -v ipc-sem) &&
 	    test -e "/dev/shm/sem.${name2#/}"
 	ipc-sem -q rm -N "$name2"
 else
-	for i in 1 2 3 4 5 6; do
+	for _ in 1 2 3 4 5 6; do
 		skip "not root: cannot try as another user"
 	done
 fi
