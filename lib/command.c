@@ -38,17 +38,46 @@ is_common(int val)
 	return 0;
 }
 
-void
-bad_option(int ch, char **argv)
+/*
+ * Whether WORD, which getopt could not take, is more likely an argument
+ * than a mistyped option: a negative number ("-5"), a message or a
+ * cluster of letters ("-hello"), or any word after the command's own
+ * arguments have begun (the "-l" of "lock FILE ls -l").  NARGS < 0: the
+ * program has no such arguments (connect2 stops at CMD1).
+ */
+static int
+looks_like_argument(const char *word, int nargs)
 {
-	/* optind has moved past the word getopt did not like. */
-	const char *word = argv[optind - 1];
+	if (nargs < 0)
+		return 0;
+	if (word[0] == '-' && word[1] >= '0' && word[1] <= '9')
+		return 1;
+	if (word[0] == '-' && word[1] != '-' && strlen(word) > 2)
+		return 1;
+	return nargs >= 2;
+}
+
+void
+bad_option(int ch, char **argv, int at, int nargs)
+{
+	/*
+	 * AT is where optind was before the getopt call that failed: the
+	 * word it did not like, even in the middle of a cluster ("-hello").
+	 */
+	const char *word = argv[at];
+	const char *hint = "";
 
 	if (ch == ':')
-		usage_error("option '%s' needs an argument", word);
+		usage_error("option '%s' needs an argument", argv[optind - 1]);
+	if (looks_like_argument(word, nargs))
+		hint = " (to pass an argument that starts with '-', put it "
+		    "after --)";
+	if (optopt != 0 && optopt < 0x100 && word[1] != '-' &&
+	    strlen(word) > 2)
+		usage_error("unknown option -%c in '%s'%s", optopt, word, hint);
 	if (optopt != 0 && optopt < 0x100 && word[1] != '-')
-		usage_error("unknown option -%c", optopt);
-	usage_error("unknown option '%s'", word);
+		usage_error("unknown option -%c%s", optopt, hint);
+	usage_error("unknown option '%s'%s", word, hint);
 }
 
 /*
@@ -302,15 +331,18 @@ run_program(const struct program *p, struct opts *o, int argc, char **argv)
 	static struct option longopts[64];
 	const struct command *c;
 	char optstring[128], seen[64] = "";
-	int ch, help = 0, list = 0, nargs = 0, rc;
+	int at, ch, help = 0, list = 0, nargs = 0, rc;
 
 	narrate_start();
 	/* We word the errors ourselves: getopt would name argv[0] as typed. */
 	opterr = 0;
 	make_getopt_tables(p, optstring, sizeof(optstring), longopts,
 	    sizeof(longopts) / sizeof(longopts[0]));
-	while ((ch = getopt_long(argc, argv, optstring, longopts,
-	    NULL)) != -1) {
+	for (;;) {
+		at = optind;
+		if ((ch = getopt_long(argc, argv, optstring, longopts,
+		    NULL)) == -1)
+			break;
 		switch (ch) {
 		case 1:
 			/*
@@ -321,7 +353,7 @@ run_program(const struct program *p, struct opts *o, int argc, char **argv)
 			continue;
 		case ':':
 		case '?':
-			bad_option(ch, argv);
+			bad_option(ch, argv, at, nargs);
 		case 'h':
 			help = 1;
 			break;

@@ -49,8 +49,14 @@ void	say_fork(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "PROG: message" and "Try 'PROG --help'..." on stderr; exit 2. */
 void	usage_error(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));
-/* The usage error for getopt's ':' (no argument) or '?' (unknown); exit 2. */
-void	bad_option(int ch, char **argv) __attribute__((noreturn));
+/*
+ * The usage error for getopt's ':' (no argument) or '?' (unknown); exit 2.
+ * AT: optind before that getopt call; NARGS: the operands so far (-1: the
+ * program takes no dashed arguments).  An argument-like word gets the
+ * hint of "--".
+ */
+void	bad_option(int ch, char **argv, int at, int nargs)
+	    __attribute__((noreturn));
 /* "PROG (ipclab) VERSION" on stdout; exit 0. */
 void	print_version(void) __attribute__((noreturn));
 /* Flush stdout now; exit 1 with a message if writing it failed. */

@@ -183,11 +183,15 @@ parse_command_line(int argc, char **argv, char ***cmd1, char ***cmd2)
 		{ "list-options", no_argument, NULL, OPT_LIST_OPTIONS },
 		{ NULL, 0, NULL, 0 }
 	};
-	int ch, i, pipefail = 0;
+	int at, ch, i, pipefail = 0;
 
 	/* '+': stop at CMD1, so its own options stay its own. */
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:hpq", longopts, NULL)) != -1) {
+	for (;;) {
+		at = optind;
+		if ((ch = getopt_long(argc, argv, "+:hpq", longopts,
+		    NULL)) == -1)
+			break;
 		switch (ch) {
 		case 'h':
 			usage(stdout);
@@ -207,7 +211,7 @@ parse_command_line(int argc, char **argv, char ***cmd1, char ***cmd2)
 			exit(0);
 		default:
 			if (!common_option(ch))
-				bad_option(ch, argv);
+				bad_option(ch, argv, at, -1);
 		}
 	}
 	if (optind == argc) {

@@ -272,6 +272,45 @@ a run directory that is a file     | env XDG_RUNTIME_DIR="$SCRATCH/file" ipc-fif
 a run directory that is a file     | env XDG_RUNTIME_DIR="$SCRATCH/file" ipc-socket -q demo
 EOF
 
+# An argument that starts with a dash is read as options; the error names
+# the option and, when the word looks like an argument, ends with the
+# hint of "--".  After "--" the same word is an argument.
+hint="(to pass an argument that starts with '-', put it after --)"
+# dashed DESC EXPECTED-FIRST-LINE CMD...: exit 2 and that first line.
+dashed() {
+	tap_desc=$1 tap_line=$2
+	shift 2
+	run "$@" </dev/null
+	is "$rc:$(printf '%s\n' "$err" | head -n 1)" "2:$tap_line" "$tap_desc"
+}
+dashed "a message that starts with a dash: the hint of --" \
+    "ipc-pipe: unknown option -e in '-hello' $hint" ipc-pipe demo -hello
+dashed "a negative number: the hint of --" \
+    "ipc-signal: unknown option -5 $hint" ipc-signal send "$$" RTMIN -5
+dashed "the locked command's own option: the hint of --" \
+    "ipc-flock: unknown option -l $hint" ipc-flock lock "$SCRATCH/f" ls -l
+dashed "a mistyped option before any argument: no hint" \
+    "ipc-msgq: unknown option -z" ipc-msgq send -z hi
+dashed "connect2's command words are not ours: no hint" \
+    "connect2: unknown option -5" connect2 -5 -- cat
+run ipc-pipe -q demo -- -hello
+is "$rc:$out" "0:received string: -hello" "ipc-pipe demo -- -hello sends '-hello'"
+run ipc-flock -q lock "$SCRATCH/f" -- ls -l "$SCRATCH/f"
+like "$rc:$out" "^0:-rw------- .*$SCRATCH/f\$" \
+    "ipc-flock lock FILE -- ls -l FILE runs ls -l"
+rm -f "$SCRATCH/f"
+bg ipc-signal catch >"$SCRATCH/catch.out" 2>/dev/null
+catcher=$bg_pid
+if wait_for 5 first_child "$catcher" &&
+    wait_for 5 grep -q "waits for" "$SCRATCH/catch.out"; then
+	run ipc-signal -q send "$child" RTMIN -- -5
+	wait_for 5 grep -q "^SIGRTMIN" "$SCRATCH/catch.out"
+	kill -s INT "$child"
+fi
+reap_bg "$catcher"
+like "$(grep '^SIGRTMIN' "$SCRATCH/catch.out")" "^SIGRTMIN from pid [0-9]+ uid [0-9]+ value -5 \\(sigqueue\\)\$" \
+    "ipc-signal send PID RTMIN -- -5 queues SIGRTMIN with the value -5"
+
 left=$(leftovers)
 is "$left" "" "nothing of ours is left running"
 done_testing
