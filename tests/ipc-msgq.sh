@@ -14,6 +14,10 @@ K7=$(key 7) K8=$(key 8)
 N1=/ipclab-test-$UNIQ-1 N2=/ipclab-test-$UNIQ-2 N3=/ipclab-test-$UNIQ-3
 N4=/ipclab-test-$UNIQ-4 N5=/ipclab-test-$UNIQ-5 N6=/ipclab-test-$UNIQ-6
 keys="$K1 $K2 $K3 $K4 $K5 $K6 $K7 $K8"
+# shellcheck disable=SC2086 # a list of keys
+claim key $keys
+# The per-user default POSIX queue is used below: hold it alone.
+defaults_take
 names="$N1 $N2 $N3 $N4 $N5 $N6"
 
 # Whatever happens, remove what we made, then what tap.sh made.

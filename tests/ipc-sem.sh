@@ -9,6 +9,9 @@ uid=$(id -u)
 key=$((0x73000000 + ($$ % 1000000) * 4))
 key2=$((key + 1))
 key3=$((key + 2))
+claim key "$key" "$key2" "$key3" $((key + 3))
+# The per-user default semaphore is used below: hold it alone.
+defaults_take
 hex() {
 	printf '0x%08x' "$1"
 }

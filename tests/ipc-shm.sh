@@ -7,6 +7,7 @@ uid=$(id -u)
 K1=$((0x16d00000 + $$))
 K2=$((0x26d00000 + $$))
 K3=$((0x36d00000 + $$))
+claim key "$K1" "$K2" "$K3"
 N1=/ipclab-test-$UNIQ-shm
 N2=/ipclab-test-$UNIQ-shm2
 hex() {

@@ -18,6 +18,7 @@
 
 rd=$XDG_RUNTIME_DIR/ipclab-$(id -u)
 key=$((0x6a000000 + ($$ % 1000000) * 4))
+claim key "$key"
 name=/ipclab-test-$UNIQ
 fifo=$SCRATCH/fifo
 lockfile=$SCRATCH/lockfile

@@ -16,6 +16,7 @@
 
 N=/ipclab-test-$UNIQ
 K=$(printf '0x%08x' $((0x7e100000 + ($$ % 100000) * 16)))
+claim key "$K"
 ours_cleanup() {
 	ipc-msgq -q --posix rm -N "$N" 2>/dev/null
 	ipcrm -Q "$K" 2>/dev/null

@@ -37,10 +37,14 @@ check_DATA = %D%/shortio.so
 		echo "$(CC) cannot make a shared object (-shared -fPIC)" >$@.skip; \
 		echo "$@: not built: $(CC) cannot make a shared object"; \
 	fi
+## The lock of the tests that use the per-user default POSIX names.
+CLEANFILES += %D%/defaults.lock
 CLEANFILES += %D%/shortio.so %D%/shortio.so.skip %D%/shortio-probe.c \
 	%D%/shortio-probe.so
 
+## neighbour.sh first: its classmate churns beside the scripts that follow.
 TESTS += \
+	%D%/neighbour.sh \
 	%D%/badinput.sh \
 	%D%/benchref.sh \
 	%D%/concurrency.sh \
@@ -58,6 +62,7 @@ TESTS += \
 	%D%/ipc-socket.sh \
 	%D%/jobcontrol.sh \
 	%D%/kit.sh \
+	%D%/leftovers.sh \
 	%D%/limits.sh \
 	%D%/manpages.sh \
 	%D%/order.sh \
@@ -68,6 +73,7 @@ TESTS += \
 
 EXTRA_DIST += \
 	%D%/bench.sh \
+	%D%/churn.sh \
 	%D%/objects.sh \
 	%D%/shortio.c \
 	%D%/tap.sh \

@@ -21,6 +21,8 @@
 # shellcheck disable=SC1091,SC2034,SC2119,SC2120,SC2154
 . "${top_srcdir:-.}/tests/tap.sh"
 . "${top_srcdir:-.}/tests/objects.sh"
+# The per-user default POSIX names are used throughout: hold them alone.
+defaults_take
 
 # A program that leaves its objects' privacy to the umask shows it here.
 umask 000
@@ -381,6 +383,8 @@ else
 	# uid 65534's run directory stays, as ours does; what is in it counts.
 	# shellcheck disable=SC2086 # the command is words
 	$nobody ipc-sem -q --sysv value 2>/dev/null
+	# What uid 65534 makes here counts too.
+	objects_uids="$uid 65534"
 	objects_before
 
 	# Root's System V defaults.
@@ -551,6 +555,7 @@ else
 	mkdir -m 700 "$p/rd-theirs/ipclab-0"
 	chown 65534:65534 "$p/rd-theirs/ipclab-0"
 	n0=$tap_n
+	objects_uids="$uid 65534"
 	objects_before
 	# plant_check DESC CMD...: root's CMD refuses the planted object.
 	plant_check() {

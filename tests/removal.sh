@@ -23,6 +23,7 @@ key() {
 	printf '0x%08x' $((base + $1))
 }
 K1=$(key 1) K2=$(key 2) K3=$(key 3)
+claim key "$K1" "$K2" "$K3"
 N1=/ipclab-test-$UNIQ-1 N2=/ipclab-test-$UNIQ-2 N3=/ipclab-test-$UNIQ-3
 mq=
 [ -d /dev/mqueue ] && mq=/dev/mqueue

@@ -27,6 +27,7 @@ sock=$SCRATCH/sock
 fifo=$SCRATCH/fifo
 lockfile=$SCRATCH/lockfile
 key=$((0x6b000000 + ($$ % 1000000) * 4))
+claim key "$key"
 # Made now, so that they are no new objects later.
 : >"$SCRATCH/k.out"
 : >"$SCRATCH/k.err"
@@ -110,8 +111,8 @@ ours() {
 # (objects_new would take an orphan's zombie, whose pid still shows in
 # /proc until init reaps it, for someone else.)
 ours_now() {
-	objects_list | awk 'NR == FNR { seen[$0] = 1; next }
-	    { id = $0; sub(/ [^ ]*$/, "", id); if (!(id in seen)) print id }' \
+	objects_list | awk 'NR == FNR { seen[$1] = 1; next }
+	    !($1 in seen) { print $1 }' \
 	    "$SCRATCH/.objects.before" - |
 	    while read -r id; do
 		if ours "$id"; then
@@ -150,6 +151,9 @@ kill_case() {
 	pids="$child $kids $(sed -n 's/^\[[^]]* \([0-9][0-9]*\)\] .*/\1/p' \
 	    "$SCRATCH/k.err" | sort -u | tr '\n' ' ')"
 	kill -s KILL "$child"
+	# What they leave is ours: tell the other runs.
+	# shellcheck disable=SC2086 # a list of pids
+	claim pid $pids
 	# The shell would say "Killed": it is no news here.
 	{ reap_bg "$pid"; } 2>/dev/null
 	# Orphans notice within a few seconds at most (ipc-signal bench's

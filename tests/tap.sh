@@ -11,6 +11,9 @@
 #   - bg and reap_bg: background programs, bounded and always reaped;
 #     first_child: the program a bg's timeout runs;
 #   - leftovers: our own processes still running; no_leftovers;
+#   - claim: keys, names and pids that are ours, for the other runs'
+#     leftover checks; defaults_take and defaults_give: the lock on the
+#     per-user default POSIX names;
 #   - narration: a log's narration lines, as "PID TEXT".
 # shellcheck shell=sh
 
@@ -36,6 +39,10 @@ UNIQ="t$$-$(basename "$SCRATCH" | sed 's/.*\.//')"
 XDG_RUNTIME_DIR="$SCRATCH/run"
 mkdir -m 700 "$XDG_RUNTIME_DIR"
 export XDG_RUNTIME_DIR
+# The lock that scripts using the per-user default POSIX names hold
+# (defaults_take), one per build tree: every run of a user shares them.
+tap_defaults_lock=$top_builddir/tests/defaults.lock
+tap_defaults_held=
 # Every process a test starts carries this, so leftovers can be found.
 IPCLAB_TEST_TAG="$SCRATCH"
 export IPCLAB_TEST_TAG
@@ -47,6 +54,7 @@ tap_cleanup() {
 	for p in $tap_bg; do
 		kill -KILL "$p" 2>/dev/null
 	done
+	defaults_give
 	rm -rf "$SCRATCH"
 }
 trap tap_cleanup EXIT
@@ -175,6 +183,47 @@ wait_for() {
 		[ "$tap_tries" -gt 0 ] || return 1
 		sleep 0.05
 	done
+}
+
+# claim key|name|pid VALUE...: tell the other test runs on the machine
+# (make -j check) that these System V keys, POSIX names or pids of dead
+# processes are this run's, so that their leftover checks (objects.sh)
+# pass over them.  Kept in the scratch directory, so gone with the run.
+claim() {
+	tap_kind=$1
+	shift
+	for tap_v; do
+		[ "$tap_kind" = key ] && tap_v=$(printf '%u' "$tap_v")
+		printf '%s %s\n' "$tap_kind" "$tap_v"
+	done >>"$SCRATCH/.objects.claims"
+}
+
+# defaults_take: wait for this tree's defaults lock and hold it until
+# defaults_give or the end of the script.  For tests that use the per-user
+# default POSIX names (/ipclab-UID-msgq, -sem, -shm), which a user's other
+# runs share: no other script of make -j check uses them meanwhile, and
+# the leftover checks of the others pass over them.  The holder is a
+# flock(1) of its own, untagged, so it is none of the test's processes
+# and passes no descriptor down.
+defaults_take() {
+	[ -n "$tap_defaults_held" ] && return
+	env -u IPCLAB_TEST_TAG flock -o "$tap_defaults_lock" sleep 86400 \
+	    </dev/null >/dev/null 2>&1 &
+	tap_defaults_held=$!
+	while ! pgrep -P "$tap_defaults_held" -x sleep >/dev/null; do
+		if ! kill -0 "$tap_defaults_held" 2>/dev/null; then
+			echo "Bail out! flock $tap_defaults_lock failed"
+			exit 99
+		fi
+		sleep 0.05
+	done
+}
+
+defaults_give() {
+	[ -n "$tap_defaults_held" ] || return 0
+	pkill -P "$tap_defaults_held" -x sleep 2>/dev/null
+	wait "$tap_defaults_held" 2>/dev/null
+	tap_defaults_held=
 }
 
 # narration FILE: FILE's narration lines "[role PID] TEXT", each as
