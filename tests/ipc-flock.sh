@@ -262,7 +262,7 @@ for args in "lock --shared" "lock --flock" "lock" "test"; do
 	is "$err" "ipc-flock: $SCRATCH/fifo is a FIFO, $why, and opening a FIFO would wait for the other end" \
 	    "... naming the FIFO, and why"
 done
-bg ipc-socket -q serve "$SCRATCH/sock"
+bg ipc-socket -q serve "$SCRATCH/sock" >/dev/null
 server=$bg_pid
 if wait_for 5 test -S "$SCRATCH/sock"; then
 	run -t 5 ipc-flock -q lock --flock "$SCRATCH/sock" -- echo never
