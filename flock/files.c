@@ -2,7 +2,7 @@
  * files.c - the files the experiments lock: private files in the run
  * directory (made with O_EXCL, removed however we end, and the leftovers
  * of killed runs swept away), the FILE that lock opens or creates, and
- * its refusals, and reading a file whole.
+ * its refusals (a FIFO, a socket, a device), and reading a file whole.
  */
 #include "config.h"
 
@@ -132,9 +132,46 @@ read_whole(int fd, char **buf, size_t *cap)
 }
 
 /*
+ * A lock guards the records of a data file.  A FIFO, a socket or a device
+ * has no records to guard, and opening one is a trap of its own: open()
+ * of a FIFO waits for the other end (for ever, if none comes), a socket
+ * cannot be opened at all (ENXIO), and opening a device may act on it (a
+ * tape rewinds, a watchdog starts).  So refuse them by their kind.  A
+ * directory may be locked, as flock(1) users often do.
+ */
+static void
+refuse_kind(const char *path, mode_t mode)
+{
+	const char *why;
+
+	if (S_ISFIFO(mode))
+		why = "opening a FIFO would wait for the other end";
+	else if (S_ISSOCK(mode))
+		why = "a socket cannot even be opened (ENXIO)";
+	else if (S_ISCHR(mode) || S_ISBLK(mode))
+		why = "opening a device may act on it";
+	else
+		return;
+	errx(1, "%s is %s, not a regular file: locks are for the records of "
+	    "a data file, and %s", path, file_kind(mode), why);
+}
+
+/* Before open(): stat(2) tells what PATH is without opening it. */
+void
+require_lockable(const char *path)
+{
+	struct stat st;
+
+	/* Missing, or not ours to look at: the open() that follows says why. */
+	if (stat(path, &st) == 0)
+		refuse_kind(path, st.st_mode);
+}
+
+/*
  * Open FILE for a lock, creating it (mode 0600) when it is missing.  An
  * fcntl or OFD write lock needs a descriptor open for writing; a read
- * lock, or any flock(2) lock, needs only reading.
+ * lock, or any flock(2) lock, needs only reading.  A directory is never
+ * open for writing: only --shared or --flock lock one.
  */
 int
 open_lock_file(const char *path, int writing)
@@ -144,12 +181,26 @@ open_lock_file(const char *path, int writing)
 	int fd;
 
 	for (;;) {
+		stop_if_signalled();
+		require_lockable(path);
 		if ((fd = open(path, flags)) != -1) {
+			/* Swapped for a FIFO or a device since stat()? */
+			if (fstat(fd, &st) == -1)
+				err(1, "fstat %s", path);
+			refuse_kind(path, st.st_mode);
 			say("open(\"%s\", %s) -> fd %d", path, writing ?
 			    "O_RDWR" : "O_RDONLY", fd);
 			return fd;
 		}
-		if (errno == EACCES && writing)
+		/*
+		 * open() of a regular file can wait too: for the holder of a
+		 * lease (F_SETLEASE) to give it up.  Ctrl-C ends that wait.
+		 */
+		if (errno == EINTR) {
+			stop_if_signalled();
+			continue;
+		}
+		if ((errno == EACCES || errno == EISDIR) && writing)
 			err(1, "open %s for writing (an fcntl write lock "
 			    "needs it; --shared or --flock would not)", path);
 		if (errno != ENOENT)
@@ -162,6 +213,10 @@ open_lock_file(const char *path, int writing)
 			    fd);
 			return fd;
 		}
+		if (errno == EINTR) {
+			stop_if_signalled();
+			continue;
+		}
 		if (errno != EEXIST)
 			err(1, "create %s", path);
 		/*
@@ -172,6 +227,5 @@ open_lock_file(const char *path, int writing)
 		if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
 			errx(1, "%s is a symbolic link to a file that does not "
 			    "exist; refusing to create a file through it", path);
-		stop_if_signalled();
 	}
 }

@@ -108,7 +108,15 @@ const char *flock_holders(int fd, const char *path, char *list);
  * removes what killed runs left behind.
  */
 int	private_file(char *path, size_t size, const char *what, int flags);
-/* Open FILE for a lock (for writing if WRITING), creating it if missing. */
+/*
+ * Exit 1 if PATH is a FIFO, a socket or a device: no file to lock, and a
+ * trap to open.  A missing PATH passes: open() will say.
+ */
+void	require_lockable(const char *path);
+/*
+ * Open FILE for a lock (for writing if WRITING), creating it if missing,
+ * after require_lockable().
+ */
 int	open_lock_file(const char *path, int writing);
 /* Read the whole file with pread(2) into *BUF (grown as need be). */
 size_t	read_whole(int fd, char **buf, size_t *cap);

@@ -137,7 +137,11 @@ take_lock(const struct opts *o, int fd, const char *path, short type,
 		errx(1, "%s is locked: %s", path, why);
 	say("%s -> %s: %s", now, e == EACCES ? "EACCES" : "EAGAIN", why);
 	say("%s: waiting until it is released...", waiting);
-	/* Ctrl-Z and fg, or a stray signal, only restart the wait. */
+	/*
+	 * A Ctrl-C that came before the wait began would not cut it short:
+	 * look first.  Ctrl-Z and fg, or a stray signal, only restart it.
+	 */
+	stop_if_signalled();
 	while (request(o->kind, fd, type, (off_t)o->start, (off_t)o->len,
 	    1) == -1)
 		retry_if_eintr("%s %s", waiting, path);
@@ -197,6 +201,7 @@ run_command(char **cmd)
 	at_exit_stop_child(pid);
 	say("fork() -> %ld runs %s while this process holds the lock",
 	    (long)pid, cmd[0]);
+	stop_if_signalled();
 	while (waitpid(pid, &status, 0) == -1)
 		retry_if_eintr("waitpid %ld", (long)pid);
 	(void)snprintf(who, sizeof(who), "process that ran %s", cmd[0]);
@@ -221,8 +226,10 @@ cmd_test(struct opts *o, int argc, char **argv)
 	check_range(o);
 	path = argv[0];
 	narrate_role("test");
-	if ((fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC)) == -1)
-		err(1, "open %s", path);
+	/* Not a FIFO, whose open() would wait for a writer (files.c). */
+	require_lockable(path);
+	while ((fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC)) == -1)
+		retry_if_eintr("open %s", path);
 	if (o->kind == FLOCK) {
 		test_flock(fd, path);
 	} else {

@@ -22,6 +22,8 @@ longsock=$SCRATCH/$(printf '%120s' '' | tr ' ' s)
 # 2^64: one more than the largest unsigned 64-bit number.
 big=18446744073709551616
 x=$SCRATCH/x
+# A FIFO, no file to lock: ipc-flock refuses it rather than wait in open().
+mkfifo "$SCRATCH/ff"
 # A pid no process has: one above the largest the kernel hands out.
 nopid=$(($(cat /proc/sys/kernel/pid_max) + 1))
 me=$$
@@ -262,6 +264,9 @@ a System V queue not there: recv   | ipc-msgq -q recv --nowait
 a System V segment not there: read | ipc-shm -q read
 a semaphore set not there: post    | ipc-sem -q --sysv post
 a directory to lock                | ipc-flock -q lock "$SCRATCH"
+a FIFO to lock                     | ipc-flock -q lock --shared "$SCRATCH/ff"
+a FIFO to test                     | ipc-flock -q test "$SCRATCH/ff"
+a device to lock                   | ipc-flock -q lock /dev/null -- true
 an abstract name nobody listens at | ipc-socket -q connect --abstract "$UNIQ" hi
 a run directory that is a symlink  | env XDG_RUNTIME_DIR="$SCRATCH/link" ipc-fifo -q bench -n 1
 a run directory that is a symlink  | env XDG_RUNTIME_DIR="$SCRATCH/link" ipc-msgq -q info

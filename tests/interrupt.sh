@@ -133,6 +133,65 @@ interrupt HUP 129 ipc-socket -q serve --dgram "$sock"
 interrupt INT 130 ipc-socket -q serve --abstract "$UNIQ"
 interrupt TERM 143 ipc-socket -q recvfd "$sock"
 interrupt HUP 129 ipc-flock -q bench --latency -n "$n"
+# ipc-flock lock waiting for a lock that another process holds, of each
+# kind: in F_SETLKW, F_OFD_SETLKW (both meet the fcntl lock) or flock().
+# The holders run without the test's tag, so the leftover checks of the
+# cases pass them by; they are stopped below.
+held=$SCRATCH/held
+: >"$held"
+env -u IPCLAB_TEST_TAG timeout -k 2 120 ipc-flock -q lock "$held" \
+    -- sleep 120 </dev/null >/dev/null 2>&1 &
+holders=$!
+env -u IPCLAB_TEST_TAG timeout -k 2 120 ipc-flock -q lock --flock "$held" \
+    -- sleep 120 </dev/null >/dev/null 2>&1 &
+holders="$holders $!"
+# both_held FILE: an fcntl lock and a flock(2) lock are held on FILE.
+both_held() {
+	ipc-flock -q test "$1" | grep -q '^locked' &&
+	    ipc-flock -q test --flock "$1" | grep -q '^locked'
+}
+if wait_for 5 both_held "$held"; then
+	interrupt "$all" "$died" ipc-flock -q lock "$held" -- true
+	interrupt "$all" "$died" ipc-flock -q lock --ofd "$held" -- true
+	interrupt "$all" "$died" ipc-flock -q lock --flock "$held" -- true
+	interrupt INT 130 ipc-flock -q lock --flock --shared "$held" -- true
+else
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		skip "the holders of $held never took their locks"
+	done
+fi
+# shellcheck disable=SC2086 # two pids
+kill -s TERM $holders 2>/dev/null
+# shellcheck disable=SC2086
+wait $holders
+# A lease (fcntl F_SETLEASE) makes every other open() of the file wait
+# until its holder lets go, or for lease-break-time (45 s): lock and test
+# wait in open().  python3 holds one, ignoring the SIGIO that asks it to
+# let go.
+leased=$SCRATCH/leased
+: >"$leased"
+if command -v python3 >/dev/null 2>&1 &&
+    [ "$(cat /proc/sys/fs/lease-break-time)" -ge 20 ]; then
+	env -u IPCLAB_TEST_TAG timeout -k 2 60 python3 -c '
+import fcntl, os, signal, sys, time
+signal.signal(signal.SIGIO, signal.SIG_IGN)
+fcntl.fcntl(os.open(sys.argv[1], os.O_RDONLY), 1024, fcntl.F_WRLCK)
+time.sleep(60)' "$leased" 2>/dev/null &
+	lessor=$!
+	ino=$(stat -c %i "$leased")
+	if wait_for 5 grep -q " LEASE .*:$ino " /proc/locks; then
+		interrupt INT 130 ipc-flock -q lock "$leased" -- true
+		interrupt TERM 143 ipc-flock -q test "$leased"
+	else
+		skip "python3 could not take a lease on $leased"
+		skip "python3 could not take a lease on $leased"
+	fi
+	kill -s TERM "$lessor" 2>/dev/null
+	wait "$lessor"
+else
+	skip "a lease needs python3 and a lease-break-time of 20 s or more"
+	skip "a lease needs python3 and a lease-break-time of 20 s or more"
+fi
 # A semaphore at 0 that the test made: wait sleeps until the signal.
 sem=/$UNIQ
 ipc-sem -q -N "$sem" create -V 0

@@ -251,6 +251,49 @@ for k in "" --ofd --flock; do
 	is "$out" "$expect" "lock ${k:-(fcntl)}: CMD gets no descriptor of the lock"
 done
 
+# A FIFO, a socket or a device is no file to lock: refused by its kind
+# at once, unopened (open() of a FIFO would wait for a writer for ever).
+why="not a regular file: locks are for the records of a data file"
+mkfifo "$SCRATCH/fifo"
+for args in "lock --shared" "lock --flock" "lock" "test"; do
+	# shellcheck disable=SC2086 # $args is words
+	run -t 5 ipc-flock -q $args "$SCRATCH/fifo" </dev/null
+	is "$rc" 1 "$args on a FIFO exits 1 at once"
+	is "$err" "ipc-flock: $SCRATCH/fifo is a FIFO, $why, and opening a FIFO would wait for the other end" \
+	    "... naming the FIFO, and why"
+done
+bg ipc-socket -q serve "$SCRATCH/sock" >/dev/null
+server=$bg_pid
+if wait_for 5 test -S "$SCRATCH/sock"; then
+	run -t 5 ipc-flock -q lock --flock "$SCRATCH/sock" -- echo never
+	is "$rc $out" "1 " "lock on a socket exits 1 without running CMD"
+	is "$err" "ipc-flock: $SCRATCH/sock is a socket, $why, and a socket cannot even be opened (ENXIO)" \
+	    "... naming the socket, and why"
+	run -t 5 ipc-flock -q test "$SCRATCH/sock"
+	is "$rc" 1 "test on a socket exits 1"
+else
+	skip "ipc-socket serve made no socket"
+	skip "ipc-socket serve made no socket"
+	skip "ipc-socket serve made no socket"
+fi
+released "$server"
+run -t 5 ipc-flock -q lock /dev/null -- echo never
+is "$rc $out" "1 " "lock on /dev/null exits 1 without running CMD"
+is "$err" "ipc-flock: /dev/null is a character device, $why, and opening a device may act on it" \
+    "... naming the device, and why"
+run -t 5 ipc-flock -q test --shared /dev/null
+is "$rc" 1 "test on /dev/null exits 1"
+# A directory can be locked, as flock(1) users do; but a write lock of
+# fcntl needs it open for writing, which a directory never is.
+run -t 5 ipc-flock -q lock --shared "$SCRATCH" -- echo locked
+is "$rc $out" "0 locked" "lock --shared on a directory runs CMD"
+run -t 5 ipc-flock -q lock --flock "$SCRATCH" -- echo locked
+is "$rc $out" "0 locked" "lock --flock on a directory runs CMD"
+run -t 5 ipc-flock -q lock "$SCRATCH" -- echo never
+is "$rc $out" "1 " "an fcntl write lock on a directory exits 1"
+like "$err" "^ipc-flock: open $SCRATCH for writing \\(an fcntl write lock needs it; --shared or --flock would not\\): Is a directory\$" \
+    "... saying what would do"
+
 # A missing FILE is created private.
 run ipc-flock -q lock "$SCRATCH/new" -- true
 is "$(stat -c %a "$SCRATCH/new" 2>/dev/null)" 600 "lock creates a missing FILE with mode 600"
