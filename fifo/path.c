@@ -5,8 +5,9 @@
  * someone put there, a symlink to one, a FIFO removed while we wait on
  * it.  The lessons (writer.c, reader.c) call what is here and read fine
  * without it: the refusals of anything that is not a FIFO, the watch that
- * ends an open() waiting on a FIFO nobody can open any more, and the
- * explanations of a failed open() or write().
+ * ends an open() waiting on a FIFO nobody can open any more, the
+ * explanations of a failed open() or write(), and the at-exit removal of
+ * the FIFOs demo and bench make.
  */
 #include "config.h"
 
@@ -16,6 +17,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -152,4 +154,47 @@ private_fifo_name(char *buf, size_t len, const char *what)
 
 	snprintf(leaf, sizeof(leaf), "fifo-%s-%ld", what, (long)getpid());
 	return rundir_path(buf, len, leaf);
+}
+
+/*
+ * The FIFOs of demo and bench, for the cleanup at exit (and on SIGINT,
+ * SIGTERM, SIGHUP).  A name the program has unlinked itself is
+ * forgotten, so nothing is unlinked twice.
+ */
+#define MAX_OURS	4
+
+static char ours[MAX_OURS][PATH_MAX];
+
+static void
+remove_ours(void *slot)
+{
+	char *path = slot;
+
+	if (path[0] != '\0')
+		(void)unlink(path);
+	path[0] = '\0';
+}
+
+void
+at_exit_remove_fifo(const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < MAX_OURS; i++)
+		if (ours[i][0] == '\0') {
+			snprintf(ours[i], sizeof(ours[i]), "%s", path);
+			at_exit_call(remove_ours, ours[i]);
+			return;
+		}
+	errx(1, "internal error: too many FIFOs to remove at exit");
+}
+
+void
+at_exit_forget_fifo(const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < MAX_OURS; i++)
+		if (strcmp(ours[i], path) == 0)
+			ours[i][0] = '\0';
 }

@@ -39,7 +39,27 @@ if command -v strace >/dev/null 2>&1 &&
 	    xargs grep -l 'fifo-demo-[0-9]*", O_RDONLY' | wc -l)
 	is "$w $r $both" "1 1 0" \
 	    "strace: one process opens the path to write, another to read"
+	# The demo unlinks its FIFO itself; the cleanup at exit must not
+	# unlink it again (a second unlink fails with ENOENT).
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
+	    strace -f -qq -e trace=unlink,unlinkat -o "$SCRATCH/unl" \
+	    ipc-fifo -q demo >/dev/null 2>&1
+	n=$(grep -c 'unlink[a-z]*(.*fifo-demo-[0-9]*"' "$SCRATCH/unl")
+	e=$(grep -c 'fifo-demo-.*ENOENT' "$SCRATCH/unl")
+	is "$n $e" "1 0" "strace: the demo unlinks its FIFO once, and no unlink fails"
+	for lat in "" --latency; do
+		ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
+		    strace -f -qq -e trace=unlink,unlinkat -o "$SCRATCH/unl" \
+		    ipc-fifo -q bench -n 10 $lat >/dev/null 2>&1
+		n=$(grep -c 'unlink[a-z]*(.*fifo-bench-' "$SCRATCH/unl")
+		e=$(grep -c 'fifo-bench-.*ENOENT' "$SCRATCH/unl")
+		is "$n $e" "$([ -n "$lat" ] && echo 2 || echo 1) 0" \
+		    "strace: bench${lat:+ $lat} unlinks each FIFO once"
+	done
 else
+	skip "strace cannot trace here"
+	skip "strace cannot trace here"
+	skip "strace cannot trace here"
 	skip "strace cannot trace here"
 fi
 
