@@ -43,20 +43,33 @@ void	copy_lines(int fd, const char *path);
 const char *one_path(const char *command, int argc, char **argv);
 /* Refuse PATH, of MODE, which is not a FIFO: exit 1, touching nothing. */
 void	refuse(const char *path, mode_t mode) __attribute__((noreturn));
-/* 1 if a FIFO is at PATH, 0 if nothing is; anything else is refused. */
+/*
+ * 1 if a FIFO is at PATH, 0 if nothing is; anything else is refused, and
+ * a directory on the path that we may not search is named (EACCES).
+ */
 int	fifo_exists(const char *path);
+/*
+ * 1 unless the permissions refuse us the open() of PATH that WANT (R_OK,
+ * W_OK) names: such an open() waits for nobody, it fails with EACCES.
+ */
+int	may_open(const char *path, int want);
 /* Have SIGALRM interrupt a waiting open() once a second, from now on. */
 void	watch_for_removal(void);
 /*
  * After open() of PATH returned FD: stop the watch; if FD is -1, explain
- * errno and exit 1 (OTHER, "reader" or "writer", is who we waited for);
- * else refuse what is not a FIFO.
+ * errno and exit 1 (OTHER, "reader" or "writer", is who we waited for;
+ * EACCES names the FIFO's or a directory's owner and mode); else refuse
+ * what is not a FIFO.
  */
 void	check_opened(int fd, const char *path, const char *other);
 /* 1 if PATH is still the file OURS describes (same device and inode). */
 int	still_there(const char *path, const struct stat *ours);
 /* A write to the FIFO at PATH failed: say why (EPIPE: no reader); exit 1. */
 void	write_failed(const char *path) __attribute__((noreturn));
+/* Unlink the FIFO at PATH when the program ends, also on a signal... */
+void	at_exit_remove_fifo(const char *path);
+/* ...unless the program unlinked it itself: forget it. */
+void	at_exit_forget_fifo(const char *path);
 /* "fifo-WHAT-PID" in the private run directory, in BUF: ours alone. */
 const char *private_fifo_name(char *buf, size_t len, const char *what);
 

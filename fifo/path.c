@@ -5,8 +5,9 @@
  * someone put there, a symlink to one, a FIFO removed while we wait on
  * it.  The lessons (writer.c, reader.c) call what is here and read fine
  * without it: the refusals of anything that is not a FIFO, the watch that
- * ends an open() waiting on a FIFO nobody can open any more, and the
- * explanations of a failed open() or write().
+ * ends an open() waiting on a FIFO nobody can open any more, the
+ * explanations of a failed open() or write(), and the at-exit removal of
+ * the FIFOs demo and bench make.
  */
 #include "config.h"
 
@@ -16,6 +17,9 @@
 
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -48,12 +52,90 @@ refuse(const char *path, mode_t mode)
 	    file_kind(mode));
 }
 
+/* "alice, uid 1000", or "uid 1000" for a uid without a name, in BUF. */
+static const char *
+owner_text(uid_t uid, char *buf, size_t len)
+{
+	struct passwd pw, *pwp = NULL;
+	char pwbuf[1024];
+
+	(void)getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &pwp);
+	if (pwp != NULL)
+		snprintf(buf, len, "%s, uid %ld", pwp->pw_name, (long)uid);
+	else
+		snprintf(buf, len, "uid %ld", (long)uid);
+	return buf;
+}
+
+/* "you, its owner," or "you (uid 1000)": who was refused by ST's mode. */
+static const char *
+you_text(const struct stat *st, char *buf, size_t len)
+{
+	if (st->st_uid == geteuid())
+		snprintf(buf, len, "you, its owner,");
+	else
+		snprintf(buf, len, "you (uid %ld)", (long)geteuid());
+	return buf;
+}
+
+/*
+ * CALL (the path, or "open PATH for writing") said EACCES.  To reach a
+ * FIFO the kernel wants search permission (x) on every directory of the
+ * path; to open it, read or write permission (WANT: R_OK or W_OK; 0 when
+ * nothing was opened) on the FIFO itself.  Find the first that refuses
+ * us, with faccessat(2) on our effective ids as open() checks them, and
+ * name it, its owner and its mode.  Exit 1.
+ */
+static void __attribute__((noreturn))
+denied(const char *call, const char *path, int want)
+{
+	char dir[PATH_MAX], owner[96], you[48], *p;
+	struct stat st;
+	int e = errno;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	/* Each directory of the path in turn, from the top. */
+	for (p = dir + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		if (faccessat(AT_FDCWD, dir, X_OK, AT_EACCESS) == -1 &&
+		    errno == EACCES && stat(dir, &st) == 0)
+			errx(1, "%s: %s: the directory %s (owner %s, mode "
+			    "%04o) gives %s no search permission (x), which "
+			    "every directory on the path to a FIFO must give",
+			    call, strerror(e), dir, owner_text(st.st_uid,
+			    owner, sizeof(owner)),
+			    (unsigned)(st.st_mode & 07777),
+			    you_text(&st, you, sizeof(you)));
+		*p = '/';
+	}
+	if (want != 0 && faccessat(AT_FDCWD, path, want, AT_EACCESS) == -1 &&
+	    errno == EACCES && stat(path, &st) == 0)
+		errx(1, "%s: %s: the FIFO (owner %s, mode %04o) gives %s no "
+		    "%s permission, which opening it for %s needs", call,
+		    strerror(e), owner_text(st.st_uid, owner, sizeof(owner)),
+		    (unsigned)(st.st_mode & 07777),
+		    you_text(&st, you, sizeof(you)),
+		    want == W_OK ? "write" : "read",
+		    want == W_OK ? "writing" : "reading");
+	errno = e;
+	err(1, "%s", call);
+}
+
+int
+may_open(const char *path, int want)
+{
+	return faccessat(AT_FDCWD, path, want, AT_EACCESS) == 0 ||
+	    errno != EACCES;
+}
+
 int
 fifo_exists(const char *path)
 {
 	struct stat st;
 
 	if (lstat(path, &st) == -1) {
+		if (errno == EACCES)
+			denied(path, path, 0);
 		if (errno != ENOENT)
 			err(1, "%s", path);
 		return 0;
@@ -89,10 +171,16 @@ watch_for_removal(void)
 		err(1, "setitimer");
 }
 
-/* open() of PATH failed with E: explain, and exit 1. */
+/*
+ * open() of PATH failed with E: explain, and exit 1.  OTHER is who we
+ * waited for: a "reader" when we opened PATH for writing.
+ */
 static void __attribute__((noreturn))
 open_failed(const char *path, int e, const char *other)
 {
+	int writing = strcmp(other, "reader") == 0;
+	char call[PATH_MAX + 32];
+
 	if (e == ENOENT)
 		errx(1, "%s was removed while we waited for a %s to open it "
 		    "('ipc-fifo rm' or rm(1)); nobody can open it any more",
@@ -105,6 +193,11 @@ open_failed(const char *path, int e, const char *other)
 		    "for reading (ENXIO); without --nonblock the writer "
 		    "waits for one", path);
 	errno = e;
+	if (e == EACCES) {
+		snprintf(call, sizeof(call), "open %s for %s", path,
+		    writing ? "writing" : "reading");
+		denied(call, path, writing ? W_OK : R_OK);
+	}
 	err(1, "open %s", path);
 }
 
@@ -152,4 +245,47 @@ private_fifo_name(char *buf, size_t len, const char *what)
 
 	snprintf(leaf, sizeof(leaf), "fifo-%s-%ld", what, (long)getpid());
 	return rundir_path(buf, len, leaf);
+}
+
+/*
+ * The FIFOs of demo and bench, for the cleanup at exit (and on SIGINT,
+ * SIGTERM, SIGHUP).  A name the program has unlinked itself is
+ * forgotten, so nothing is unlinked twice.
+ */
+#define MAX_OURS	4
+
+static char ours[MAX_OURS][PATH_MAX];
+
+static void
+remove_ours(void *slot)
+{
+	char *path = slot;
+
+	if (path[0] != '\0')
+		(void)unlink(path);
+	path[0] = '\0';
+}
+
+void
+at_exit_remove_fifo(const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < MAX_OURS; i++)
+		if (ours[i][0] == '\0') {
+			snprintf(ours[i], sizeof(ours[i]), "%s", path);
+			at_exit_call(remove_ours, ours[i]);
+			return;
+		}
+	errx(1, "internal error: too many FIFOs to remove at exit");
+}
+
+void
+at_exit_forget_fifo(const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < MAX_OURS; i++)
+		if (strcmp(ours[i], path) == 0)
+			ours[i][0] = '\0';
 }

@@ -46,8 +46,10 @@ cmd_read(struct opts *o, int argc, char **argv)
 	if (!fifo_exists(path) && make_fifo(path, o->mode) == -1 &&
 	    errno != EEXIST)
 		err(1, "mkfifo %s", path);
-	say("open(\"%s\", O_RDONLY): waiting for a writer to open %s...", path,
-	    path);
+	/* If the FIFO's mode shuts us out, open() fails at once. */
+	if (may_open(path, R_OK))
+		say("open(\"%s\", O_RDONLY): waiting for a writer to open "
+		    "%s...", path, path);
 	watch_for_removal();
 	while ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1 &&
 	    errno == EINTR)

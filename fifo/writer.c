@@ -52,8 +52,10 @@ cmd_write(struct opts *o, int argc, char **argv)
 	if (o->nonblock)
 		fd = open_nonblock(path);
 	else {
-		say("open(\"%s\", O_WRONLY): waiting for a reader to open "
-		    "%s...", path, path);
+		/* If the FIFO's mode shuts us out, open() fails at once. */
+		if (may_open(path, W_OK))
+			say("open(\"%s\", O_WRONLY): waiting for a reader to "
+			    "open %s...", path, path);
 		/* A FIFO removed while we wait must not leave us here. */
 		watch_for_removal();
 		/* O_NOFOLLOW: never write into the file a symlink names. */

@@ -39,7 +39,27 @@ if command -v strace >/dev/null 2>&1 &&
 	    xargs grep -l 'fifo-demo-[0-9]*", O_RDONLY' | wc -l)
 	is "$w $r $both" "1 1 0" \
 	    "strace: one process opens the path to write, another to read"
+	# The demo unlinks its FIFO itself; the cleanup at exit must not
+	# unlink it again (a second unlink fails with ENOENT).
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
+	    strace -f -qq -e trace=unlink,unlinkat -o "$SCRATCH/unl" \
+	    ipc-fifo -q demo >/dev/null 2>&1
+	n=$(grep -c 'unlink[a-z]*(.*fifo-demo-[0-9]*"' "$SCRATCH/unl")
+	e=$(grep -c 'fifo-demo-.*ENOENT' "$SCRATCH/unl")
+	is "$n $e" "1 0" "strace: the demo unlinks its FIFO once, and no unlink fails"
+	for lat in "" --latency; do
+		ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
+		    strace -f -qq -e trace=unlink,unlinkat -o "$SCRATCH/unl" \
+		    ipc-fifo -q bench -n 10 $lat >/dev/null 2>&1
+		n=$(grep -c 'unlink[a-z]*(.*fifo-bench-' "$SCRATCH/unl")
+		e=$(grep -c 'fifo-bench-.*ENOENT' "$SCRATCH/unl")
+		is "$n $e" "$([ -n "$lat" ] && echo 2 || echo 1) 0" \
+		    "strace: bench${lat:+ $lat} unlinks each FIFO once"
+	done
 else
+	skip "strace cannot trace here"
+	skip "strace cannot trace here"
+	skip "strace cannot trace here"
 	skip "strace cannot trace here"
 fi
 
@@ -174,6 +194,75 @@ is "$(cat "$SCRATCH/reg")" "keep me" "the regular file is untouched"
 ln -s reg "$SCRATCH/reglink"
 run -t 10 ipc-fifo -q write "$SCRATCH/reglink" x
 is "$(cat "$SCRATCH/reg")" "keep me" "write through a symlink to a file changes nothing"
+
+# A FIFO whose mode shuts us out: open() fails at once with EACCES, with
+# no wait announced, and the one-line error names the FIFO's owner and
+# mode and the rule that refused; a directory we may not search on the
+# way is named the same way.  Root passes every mode check, so root tries
+# as uid 65534 what root made; an ordinary user tries its own.
+as=
+why_not=
+if [ "$(id -u)" -eq 0 ]; then
+	if command -v setpriv >/dev/null 2>&1; then
+		as="setpriv --reuid=65534 --regid=65534 --clear-groups"
+		# uid 65534 reaches the FIFOs through x alone.
+		chmod 711 "$SCRATCH"
+		# shellcheck disable=SC2086 # the command is words
+		$as ipc-fifo --version >/dev/null 2>&1 ||
+		    why_not="uid 65534 cannot run $(command -v ipc-fifo)"
+	else
+		why_not="root, and no setpriv to become another user"
+	fi
+fi
+mkdir -m 755 "$SCRATCH/modes"
+mkfifo -m 400 "$SCRATCH/modes/ro"
+mkfifo -m 200 "$SCRATCH/modes/wo"
+mkdir -m 755 "$SCRATCH/modes/shut"
+mkfifo -m 666 "$SCRATCH/modes/shut/f"
+chmod 600 "$SCRATCH/modes/shut"
+# shellcheck disable=SC2086 # the command is words
+if [ -z "$why_not" ] && $as test -w "$SCRATCH/modes/ro"; then
+	why_not="the mode bits do not bind us (CAP_DAC_OVERRIDE?)"
+fi
+me=$(id -u)
+if [ -n "$why_not" ]; then
+	k=0
+	while [ "$k" -lt 9 ]; do
+		skip "$why_not"
+		k=$((k + 1))
+	done
+else
+	f=$SCRATCH/modes/ro
+	# shellcheck disable=SC2086 # the command is words
+	run -t 10 $as ipc-fifo write "$f" hi
+	is "$rc" 1 "write to a FIFO of mode 0400: exit 1, at once"
+	like "$err" "^ipc-fifo: open $f for writing: Permission denied: the FIFO \\(owner [^)]*uid $me, mode 0400\\) gives you.* no write permission, which opening it for writing needs$" \
+	    "... naming the owner, the mode and the rule, in one line"
+	check "... and announcing no wait for a reader" \
+	    test -z "$(printf '%s\n' "$err" | grep 'waiting for')"
+	# shellcheck disable=SC2086 # the command is words
+	run -t 10 $as ipc-fifo -q write --nonblock "$f" hi
+	like "$rc:$err" "^1:ipc-fifo: open $f for writing: Permission denied: the FIFO \\(owner .* no write permission" \
+	    "write --nonblock: the same explanation"
+	f=$SCRATCH/modes/wo
+	# shellcheck disable=SC2086 # the command is words
+	run -t 10 $as ipc-fifo read "$f"
+	is "$rc" 1 "read from a FIFO of mode 0200: exit 1, at once"
+	like "$err" "^ipc-fifo: open $f for reading: Permission denied: the FIFO \\(owner [^)]*uid $me, mode 0200\\) gives you.* no read permission, which opening it for reading needs$" \
+	    "... naming the owner, the mode and the rule, in one line"
+	check "... and announcing no wait for a writer" \
+	    test -z "$(printf '%s\n' "$err" | grep 'waiting for')"
+	f=$SCRATCH/modes/shut/f
+	# shellcheck disable=SC2086 # the command is words
+	run -t 10 $as ipc-fifo -q write "$f" hi
+	like "$rc:$err" "^1:ipc-fifo: $f: Permission denied: the directory $SCRATCH/modes/shut \\(owner [^)]*uid $me, mode 0600\\) gives you.* no search permission \\(x\\), which every directory on the path to a FIFO must give$" \
+	    "write behind a directory we may not search: its owner, mode, the rule"
+	# shellcheck disable=SC2086 # the command is words
+	run -t 10 $as ipc-fifo -q read "$f"
+	like "$rc:$err" "^1:ipc-fifo: $f: Permission denied: the directory $SCRATCH/modes/shut " \
+	    "read: the same"
+fi
+chmod 755 "$SCRATCH/modes/shut"
 
 # read --follow: writer after writer, never end of file in between.
 f=$SCRATCH/follow
