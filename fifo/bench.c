@@ -24,7 +24,7 @@ bench_fifo(char *buf, size_t len, const char *what)
 	private_fifo_name(buf, len, what);
 	if (make_fifo(buf, 0600) == -1)
 		err(1, "mkfifo %s", buf);
-	at_exit_remove_fifo(buf);
+	at_exit_unlink(buf);
 }
 
 /*
@@ -63,7 +63,7 @@ bench_stream(struct bench *b, char *buf)
 	/* Both ends are open: the name has done its job. */
 	if (unlink(path) == -1)
 		err(1, "unlink %s", path);
-	at_exit_forget_fifo(path);
+	at_exit_forget_unlink(path);
 	bench_stream_end(b, fd, buf, pid);
 }
 
@@ -107,8 +107,8 @@ bench_pingpong(struct bench *b, char *buf)
 		retry_if_eintr("open");
 	if (unlink(down) == -1 || unlink(up) == -1)
 		err(1, "unlink");
-	at_exit_forget_fifo(down);
-	at_exit_forget_fifo(up);
+	at_exit_forget_unlink(down);
+	at_exit_forget_unlink(up);
 	for (i = 0; i < total; i++) {
 		t0 = now();
 		if (write_all(dfd, buf, b->size) == -1)

@@ -56,7 +56,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 	private_fifo_name(path, sizeof(path), "demo");
 	if (make_fifo(path, 0600) == -1)
 		err(1, "mkfifo %s", path);
-	at_exit_remove_fifo(path);
+	at_exit_unlink(path);
 	if (stat(path, &st) == -1)
 		err(1, "stat %s", path);
 	say("stat(\"%s\") -> %s, mode %04o, size %lld", path,
@@ -102,7 +102,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 		err(1, "close %s", path);
 	if (unlink(path) == -1)
 		err(1, "unlink %s", path);
-	at_exit_forget_fifo(path);
+	at_exit_forget_unlink(path);
 	say("unlink(\"%s\"): the name is gone; nothing was ever stored there",
 	    path);
 	if (total > 0 && got[total - 1] == '\n')

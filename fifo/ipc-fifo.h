@@ -66,10 +66,6 @@ void	check_opened(int fd, const char *path, const char *other);
 int	still_there(const char *path, const struct stat *ours);
 /* A write to the FIFO at PATH failed: say why (EPIPE: no reader); exit 1. */
 void	write_failed(const char *path) __attribute__((noreturn));
-/* Unlink the FIFO at PATH when the program ends, also on a signal... */
-void	at_exit_remove_fifo(const char *path);
-/* ...unless the program unlinked it itself: forget it. */
-void	at_exit_forget_fifo(const char *path);
 /* "fifo-WHAT-PID" in the private run directory, in BUF: ours alone. */
 const char *private_fifo_name(char *buf, size_t len, const char *what);
 

@@ -6,8 +6,7 @@
  * it.  The lessons (writer.c, reader.c) call what is here and read fine
  * without it: the refusals of anything that is not a FIFO, the watch that
  * ends an open() waiting on a FIFO nobody can open any more, the
- * explanations of a failed open() or write(), and the at-exit removal of
- * the FIFOs demo and bench make.
+ * explanations of a failed open() or write().
  */
 #include "config.h"
 
@@ -245,47 +244,4 @@ private_fifo_name(char *buf, size_t len, const char *what)
 
 	snprintf(leaf, sizeof(leaf), "fifo-%s-%ld", what, (long)getpid());
 	return rundir_path(buf, len, leaf);
-}
-
-/*
- * The FIFOs of demo and bench, for the cleanup at exit (and on SIGINT,
- * SIGTERM, SIGHUP).  A name the program has unlinked itself is
- * forgotten, so nothing is unlinked twice.
- */
-#define MAX_OURS	4
-
-static char ours[MAX_OURS][PATH_MAX];
-
-static void
-remove_ours(void *slot)
-{
-	char *path = slot;
-
-	if (path[0] != '\0')
-		(void)unlink(path);
-	path[0] = '\0';
-}
-
-void
-at_exit_remove_fifo(const char *path)
-{
-	size_t i;
-
-	for (i = 0; i < MAX_OURS; i++)
-		if (ours[i][0] == '\0') {
-			snprintf(ours[i], sizeof(ours[i]), "%s", path);
-			at_exit_call(remove_ours, ours[i]);
-			return;
-		}
-	errx(1, "internal error: too many FIFOs to remove at exit");
-}
-
-void
-at_exit_forget_fifo(const char *path)
-{
-	size_t i;
-
-	for (i = 0; i < MAX_OURS; i++)
-		if (strcmp(ours[i], path) == 0)
-			ours[i][0] = '\0';
 }

@@ -125,6 +125,20 @@ at_exit_unlink(const char *path)
 }
 
 void
+at_exit_forget_unlink(const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < nentries; i++)
+		if (entries[i].kind == UNLINK && entries[i].path != NULL &&
+		    entries[i].owner == getpid() &&
+		    strcmp(entries[i].path, path) == 0) {
+			free(entries[i].path);
+			entries[i].path = NULL;
+		}
+}
+
+void
 at_exit_call(void (*fn)(void *), void *arg)
 {
 	struct entry *e = new_entry(CALL);
@@ -198,7 +212,8 @@ cleanup_run(void)
 			e->fn(e->arg);
 			break;
 		case UNLINK:
-			(void)unlink(e->path);
+			if (e->path != NULL)
+				(void)unlink(e->path);
 			break;
 		}
 		free(e->path);

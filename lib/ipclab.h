@@ -198,8 +198,10 @@ stop_if_signalled(void)
  * Registering is not doing: each at_exit_* only writes down what to do
  * later, at exit and on a termination signal, in the process that said it.
  */
-/* Remove PATH (unlink) then. */
+/* Remove PATH (unlink) then... */
 void	at_exit_unlink(const char *path);
+/* ...unless the program unlinked it itself: forget it. */
+void	at_exit_forget_unlink(const char *path);
 /* Call FN(ARG) then. */
 void	at_exit_call(void (*fn)(void *), void *arg);
 /* Stop child PID then (SIGTERM, SIGKILL after a second) and reap it... */
