@@ -28,7 +28,9 @@ K1=$(key 1) K2=$(key 2) K3=$(key 3) K4=$(key 4) K5=$(key 5) K6=$(key 6)
 claim key "$K1" "$K2" "$K3"
 mq=
 [ -d /dev/mqueue ] && mountpoint -q /dev/mqueue 2>/dev/null && mq=/dev/mqueue
-# A pid no process has any more.
+# A pid no process has any more.  (Under make -j check other scripts'
+# objects come and go: the checks that nothing is reported wait them out
+# with nothing_new, as the other tests do.)
 dead=$(sh -c 'echo $$')
 
 # Whatever happens, remove what we made, then what tap.sh made.
@@ -143,6 +145,7 @@ ipc-sem -q -N "$N-sem" rm
 [ -z "$mq" ] || ipc-msgq -q --posix -N "$N-mq" rm
 ipc-shm -q --posix -N "/ipclab-$uid-shm-$dead" rm
 rm -f "$rd/planted" "$rd/file"
+nothing_new
 is "$(objects_new | tr '\n' ' ')" "" "removed, none of it is reported"
 
 # 2. Another test run's, of our uid -----------------------------------------
@@ -207,20 +210,21 @@ ipc-shm -q --posix -N "/ipclab-$uid-shm-$dead" rm
 ipc-sem -q -N "/ipclab-test-$ouniq-sem" rm
 ipc-shm -q -f "$other/keyfile" -P 9 rm
 rm -rf "$other"
-other=
+other=''
+nothing_new
 is "$(objects_new | tr '\n' ' ')" "" "all of part 2 is gone"
 
 # 3. Another user's -------------------------------------------------------
 
 nrun=$SCRATCH/neighbour
-as="setpriv --reuid=65532 --regid=65532 --clear-groups env XDG_RUNTIME_DIR=$nrun"
+as="setpriv --reuid=65531 --regid=65531 --clear-groups env XDG_RUNTIME_DIR=$nrun"
 if [ "$uid" -ne 0 ] || ! command -v setpriv >/dev/null 2>&1; then
-	skip "another user's objects: needs root and setpriv to act as uid 65532"
+	skip "another user's objects: needs root and setpriv to act as uid 65531"
 elif ! $as ipc-msgq --version >/dev/null 2>&1; then
-	skip "uid 65532 cannot run $(command -v ipc-msgq)"
+	skip "uid 65531 cannot run $(command -v ipc-msgq)"
 else
 	mkdir -m 700 "$nrun"
-	chown 65532:65532 "$nrun"
+	chown 65531:65531 "$nrun"
 	chmod 711 "$SCRATCH"
 	objects_before
 	# Even under our own keys and names: another user's is never ours.
@@ -233,8 +237,10 @@ else
 		$as ipc-sem -q -N "$N-sem" create
 		[ -z "$mq" ] || $as ipc-msgq -q --posix -N "$N-mq" send theirs
 	}
+	# (nothing_new waits out the passing objects of other scripts.)
+	nothing_new
 	left=$(objects_new | tr '\n' ' ')
-	n=$(awk -v k=$((K1)) '$1 == k && $8 == 65532' /proc/sysvipc/msg | wc -l)
+	n=$(awk -v k=$((K1)) '$1 == k && $8 == 65531' /proc/sysvipc/msg | wc -l)
 	is "$n:$left" "1:" "another user's queue, segment, set and POSIX objects, under our keys and names, are not ours"
 	# shellcheck disable=SC2086 # $as is words
 	{
