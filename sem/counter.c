@@ -220,6 +220,8 @@ unlink_name(void *arg)
 static void
 make_named(struct counter *c)
 {
+	char path[PATH_MAX];
+
 	(void)c;
 	/* A name of our own (it carries our pid): no other run meets it. */
 	private_posix_name(name, sizeof(name), "counter");
@@ -227,8 +229,8 @@ make_named(struct counter *c)
 		err(1, "sem_open %s", name);
 	at_exit_call(unlink_name, name);
 	say("sem_open(\"%s\", O_CREAT|O_EXCL, 0600, 1) -> a named "
-	    "semaphore, the file /dev/shm/sem.%s; the children inherit "
-	    "its mapping", name, name + 1);
+	    "semaphore, the file %s; the children inherit its mapping", name,
+	    posix_path(path, sizeof(path), name));
 }
 
 static void

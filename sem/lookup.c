@@ -67,13 +67,16 @@ posix_name(const struct opts *o, char *buf, size_t len)
 }
 
 /*
- * Where Linux keeps a named semaphore: glibc's sem_open("/NAME") is a
- * small file /dev/shm/sem.NAME that every process maps.
+ * Where the C library keeps a named semaphore: sem_open("/NAME") is a
+ * small file in /dev/shm that every process maps, and its name is the
+ * library's choice: glibc's is sem.NAME, musl's plain NAME (the name a
+ * POSIX shared memory object would have).  configure made one and looked
+ * (SEM_FILE_PREFIX).
  */
 const char *
 posix_path(char *buf, size_t len, const char *name)
 {
-	snprintf(buf, len, "/dev/shm/sem.%s", name + 1);
+	snprintf(buf, len, "/dev/shm/%s%s", SEM_FILE_PREFIX, name + 1);
 	return buf;
 }
 

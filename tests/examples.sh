@@ -30,6 +30,10 @@
 #		plain		skip in a sanitizer build, whose runtime makes
 #				system calls of its own (a strace of the
 #				dynamic loader's steps)
+#		glibc		the block shows glibc's own system calls,
+#				messages or file names: skip when the
+#				programs use another C library (musl), as
+#				configure found ($IPCLAB_LIBC)
 #		shape		the figures vary from run to run (timings,
 #				bench results): compare what the lines are,
 #				not how many of each
@@ -358,6 +362,13 @@ for page in $pages; do
 			if [ "$sanitized" = yes ]; then
 				nskip=$((nskip + 1))
 				skip "$where: the sanitizers' runtime makes calls of its own"
+				continue
+			fi ;;
+		esac
+		case " $mark " in *" glibc "*)
+			if [ "${IPCLAB_LIBC:-glibc}" != glibc ]; then
+				nskip=$((nskip + 1))
+				skip "$where: shows glibc's own calls and messages; this C library's differ"
 				continue
 			fi ;;
 		esac

@@ -17,7 +17,7 @@ hex() {
 }
 name=/ipclab-test-$UNIQ
 name2=/ipclab-test-$UNIQ-b
-file=/dev/shm/sem.${name#/}
+file=$SEM_AT${name#/}
 
 # The perms and nsems columns of ipcs -s for KEY, or nothing.
 ipcs_row() {
@@ -64,7 +64,7 @@ run ipc-sem counter --named -w 4 -n 100000
 is "$out" "Total count: 400000, Expected: 400000" "counter --named: exact"
 cname=$(printf '%s\n' "$err" | sed -n 's/.*sem_open("\(\/[^"]*\)".*/\1/p' | head -n 1)
 like "$cname" "^/ipclab-$uid-counter-[0-9]+\$" "counter --named: a private name carrying the pid"
-check "counter --named: $cname is unlinked at the end" test ! -e "/dev/shm/sem.${cname#/}"
+check "counter --named: $cname is unlinked at the end" test ! -e "$SEM_AT${cname#/}"
 run ipc-sem counter --sysv -w 4 -n 100000
 is "$out" "Total count: 400000, Expected: 400000" "counter --sysv: exact"
 semid=$(printf '%s\n' "$err" | sed -n 's/.*semget(IPC_PRIVATE, 1, 0600) -> semid \([0-9]*\).*/\1/p')
@@ -169,11 +169,11 @@ like "$err" "make it with 'ipc-sem create -N $name'" "... saying how to make it"
 
 # -m is the mode, whatever the umask.
 (umask 077 && ipc-sem -q create -N "$name2" -m 644)
-is "$(stat -c %a "/dev/shm/sem.${name2#/}")" 644 "create -m 644 under umask 077: mode 644"
+is "$(stat -c %a "$SEM_AT${name2#/}")" 644 "create -m 644 under umask 077: mode 644"
 ipc-sem -q rm -N "$name2"
 
 # The default name is the user's own.
-dfile=/dev/shm/sem.ipclab-$uid-sem
+dfile=${SEM_AT}ipclab-$uid-sem
 if [ ! -e "$dfile" ]; then
 	run ipc-sem create
 	check "create with no -N: $dfile" test -e "$dfile"
@@ -230,7 +230,7 @@ if [ "$uid" -eq 0 ] && ipc_other=$(command -v ipc-sem) &&
 	like "$err" "sem_unlink $name2: .*/dev/shm has the sticky bit" \
 	    "... naming /dev/shm's sticky bit"
 	check "... and the name is still there" \
-	    test -e "/dev/shm/sem.${name2#/}"
+	    test -e "$SEM_AT${name2#/}"
 	ipc-sem -q rm -N "$name2"
 else
 	for _ in 1 2 3 4 5 6; do
@@ -350,12 +350,12 @@ bg ipc-sem counter --named -w 2 -n 100000000 2>"$SCRATCH/k2"
 w=$bg_pid
 wait_for 5 grep -q 'the gate opened' "$SCRATCH/k2"
 cname=$(sed -n 's/.*sem_open("\(\/[^"]*\)".*/\1/p' "$SCRATCH/k2" | head -n 1)
-check "counter --named: /dev/shm/sem.${cname#/} exists while it runs" \
-    test -e "/dev/shm/sem.${cname#/}"
+check "counter --named: $SEM_AT${cname#/} exists while it runs" \
+    test -e "$SEM_AT${cname#/}"
 kill -INT "$w"
 reap_bg "$w"
 is "$rc" 130 "SIGINT ends counter --named"
-check "... and its name is unlinked" test ! -e "/dev/shm/sem.${cname#/}"
+check "... and its name is unlinked" test ! -e "$SEM_AT${cname#/}"
 check "no worker is left running" wait_for 3 test -z "$(leftovers)"
 
 # Help and version.
@@ -410,7 +410,7 @@ left=
 for k in "$key" "$key2" "$key3" "$dkey"; do
 	[ -n "$(ipcs_row "$k")" ] && left="$left $(hex "$k")"
 done
-for f in "$file" "/dev/shm/sem.${name2#/}" /dev/shm/sem.ipclab-"$uid"-counter-*; do
+for f in "$file" "$SEM_AT${name2#/}" "$SEM_AT"ipclab-"$uid"-counter-*; do
 	[ -e "$f" ] && left="$left $f"
 done
 is "$left" "" "nothing is left in ipcs -s or /dev/shm"

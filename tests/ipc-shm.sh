@@ -265,7 +265,7 @@ like "$out" ' cpu=0,0 slots=1024 wait=spin ' "bench --spin on one CPU finishes"
 run -t 30 ipc-shm -q bench --spin --latency --cpu 0,0 -n 500
 like "$out" '^mechanism=shm-sysv size=64 count=500 .* cpu=0,0 wait=spin ' \
     "bench --spin --latency on one CPU finishes"
-run ipc-shm -q bench -n 10 --cpu 0,1000
+run ipc-shm -q bench -n 10 --cpu "0,$NOCPU"
 is "$rc" 1 "bench --cpu with a CPU we cannot use: exit 1"
 
 # SIGTERM and SIGHUP end a bench and remove its objects.

@@ -108,7 +108,7 @@ N=/ipclab-test-$UNIQ
 ipc-shm -q --posix -N "$N-shm" write planted
 ipc-sem -q -N "$N-sem" create
 reported "POSIX memory under our \$UNIQ" "^/dev/shm/ipclab-test-$UNIQ-shm\$"
-reported "a POSIX semaphore under our \$UNIQ" "^/dev/shm/sem.ipclab-test-$UNIQ-sem\$"
+reported "a POSIX semaphore under our \$UNIQ" "^${SEM_AT}ipclab-test-$UNIQ-sem\$"
 if [ -n "$mq" ]; then
 	ipc-msgq -q --posix -N "$N-mq" send planted
 	reported "a POSIX queue under our \$UNIQ" "^$mq/ipclab-test-$UNIQ-mq\$"
@@ -128,7 +128,7 @@ ipc-sem -q create
 reported "the default POSIX memory name, while we hold the lock" \
     "^/dev/shm/ipclab-$uid-shm\$"
 reported "the default semaphore name, while we hold the lock" \
-    "^/dev/shm/sem.ipclab-$uid-sem\$"
+    "^${SEM_AT}ipclab-$uid-sem\$"
 ipc-shm -q --posix rm
 ipc-sem -q rm
 defaults_give

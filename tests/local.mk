@@ -3,9 +3,15 @@ TEST_EXTENSIONS = .sh
 SH_LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) \
 	$(top_srcdir)/build-aux/tap-driver.sh
 SH_LOG_COMPILER = $(SHELL)
+## What configure found out about the C library: where a named semaphore's
+## file is (sem.NAME or NAME in /dev/shm), how many CPUs --cpu may name,
+## and whether it is glibc (some pages' transcripts show glibc's calls).
 AM_TESTS_ENVIRONMENT = \
 	top_builddir='$(abs_top_builddir)'; export top_builddir; \
-	top_srcdir='$(abs_top_srcdir)'; export top_srcdir;
+	top_srcdir='$(abs_top_srcdir)'; export top_srcdir; \
+	IPCLAB_SEM_PREFIX='$(SEM_FILE_PREFIX)'; export IPCLAB_SEM_PREFIX; \
+	IPCLAB_CPU_SETSIZE='$(CPU_SETSIZE_VALUE)'; export IPCLAB_CPU_SETSIZE; \
+	IPCLAB_LIBC='$(IPCLAB_LIBC)'; export IPCLAB_LIBC;
 
 ## make bench's yardsticks (memcpy, a bare pipe loop); built, not installed.
 noinst_PROGRAMS += %D%/benchref

@@ -93,7 +93,7 @@ default_free() {
 	case $1 in
 	msgq) ! ipc-msgq -q --posix -N "/ipclab-$2-msgq" info >/dev/null 2>&1 ;;
 	shm) [ ! -e "/dev/shm/ipclab-$2-shm" ] ;;
-	sem) [ ! -e "/dev/shm/sem.ipclab-$2-sem" ] ;;
+	sem) [ ! -e "${SEM_AT}ipclab-$2-sem" ] ;;
 	esac
 }
 
@@ -207,11 +207,11 @@ else
 fi
 # ipc-sem.sh makes the default semaphore itself; here a name of this run.
 run ipc-sem -q -N "/$UNIQ-sem" create
-is "$rc:$(stat -c '%a %u' "/dev/shm/sem.$UNIQ-sem" 2>&1)" "0:600 $uid" \
-    "ipc-sem create: /dev/shm/sem.$UNIQ-sem is 0600 and ours"
+is "$rc:$(stat -c '%a %u' "$SEM_AT$UNIQ-sem" 2>&1)" "0:600 $uid" \
+    "ipc-sem create: $SEM_AT$UNIQ-sem is 0600 and ours"
 run ipc-sem -q -N "/$UNIQ-sem" rm
 check "... ipc-sem rm removes it" \
-    test "$rc" -eq 0 -a ! -e "/dev/shm/sem.$UNIQ-sem"
+    test "$rc" -eq 0 -a ! -e "$SEM_AT$UNIQ-sem"
 
 # FIFOs: make, and read or write making a missing one; demo's own.
 f=$SCRATCH/fifo

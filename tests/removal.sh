@@ -46,7 +46,7 @@ remove_ipc() {
 			esac
 		    done
 	done
-	rm -f /dev/shm/sem.ipclab-test-"$UNIQ"-* /dev/shm/ipclab-test-"$UNIQ"-*
+	rm -f "$SEM_AT"ipclab-test-"$UNIQ"-* /dev/shm/ipclab-test-"$UNIQ"-*
 	[ -z "$mq" ] || rm -f "$mq"/ipclab-test-"$UNIQ"-*
 }
 
@@ -245,8 +245,8 @@ waiter "sem wait, ipc-sem rm" 'ipc-sem -q -N "$N2" create -V 0' \
     'sleeps until a post' 'ipc-sem -q -N "$N2" rm' \
     "sem_timedwait $N2: $removed" \
     ipc-sem -N "$N2" wait
-waiter "sem wait, rm /dev/shm/sem.${N2#/}" 'ipc-sem -q -N "$N2" create -V 0' \
-    'sleeps until a post' 'rm "/dev/shm/sem.${N2#/}"' \
+waiter "sem wait, rm $SEM_AT${N2#/}" 'ipc-sem -q -N "$N2" create -V 0' \
+    'sleeps until a post' 'rm "$SEM_AT${N2#/}"' \
     "sem_timedwait $N2: $removed" \
     ipc-sem -N "$N2" wait
 waiter "sem wait --timeout, ipc-sem rm" 'ipc-sem -q -N "$N2" create -V 0' \

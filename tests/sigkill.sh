@@ -46,8 +46,8 @@ remove_left() {
 	/dev/mqueue/*)
 		ipc-msgq -q --posix -N "/${1#/dev/mqueue/}" rm &&
 		    echo "ipc-msgq --posix rm" ;;
-	/dev/shm/sem.*)
-		ipc-sem -q -N "/${1#/dev/shm/sem.}" rm && echo "ipc-sem rm" ;;
+	"$SEM_AT"*)
+		ipc-sem -q -N "/${1#"$SEM_AT"}" rm && echo "ipc-sem rm" ;;
 	/dev/shm/*)
 		ipc-shm -q --posix -N "/${1#/dev/shm/}" rm &&
 		    echo "ipc-shm --posix rm" ;;

@@ -47,6 +47,15 @@ tap_defaults_held=
 IPCLAB_TEST_TAG="$SCRATCH"
 export IPCLAB_TEST_TAG
 
+# Where the C library keeps the named semaphore "/NAME": "$SEM_AT"NAME,
+# /dev/shm/sem.NAME with glibc, /dev/shm/NAME with musl (configure asked
+# it; make check passes what it found).
+SEM_AT=/dev/shm/${IPCLAB_SEM_PREFIX-sem.}
+
+# A CPU number --cpu accepts (below CPU_SETSIZE: 1024 with glibc, 128
+# with musl) that no machine of ours has.
+NOCPU=$((${IPCLAB_CPU_SETSIZE:-1024} - 1))
+
 tap_n=0
 tap_bg=
 
