@@ -145,8 +145,7 @@ ipc-sem -q -N "$N-sem" rm
 [ -z "$mq" ] || ipc-msgq -q --posix -N "$N-mq" rm
 ipc-shm -q --posix -N "/ipclab-$uid-shm-$dead" rm
 rm -f "$rd/planted" "$rd/file"
-nothing_new
-is "$(objects_new | tr '\n' ' ')" "" "removed, none of it is reported"
+is "$(objects_left | tr '\n' ' ')" "" "removed, none of it is reported"
 
 # 2. Another test run's, of our uid -----------------------------------------
 
@@ -211,8 +210,7 @@ ipc-sem -q -N "/ipclab-test-$ouniq-sem" rm
 ipc-shm -q -f "$other/keyfile" -P 9 rm
 rm -rf "$other"
 other=''
-nothing_new
-is "$(objects_new | tr '\n' ' ')" "" "all of part 2 is gone"
+is "$(objects_left | tr '\n' ' ')" "" "all of part 2 is gone"
 
 # 3. Another user's -------------------------------------------------------
 
@@ -238,8 +236,7 @@ else
 		[ -z "$mq" ] || $as ipc-msgq -q --posix -N "$N-mq" send theirs
 	}
 	# (nothing_new waits out the passing objects of other scripts.)
-	nothing_new
-	left=$(objects_new | tr '\n' ' ')
+	left=$(objects_left | tr '\n' ' ')
 	n=$(awk -v k=$((K1)) '$1 == k && $8 == 65531' /proc/sysvipc/msg | wc -l)
 	is "$n:$left" "1:" "another user's queue, segment, set and POSIX objects, under our keys and names, are not ours"
 	# shellcheck disable=SC2086 # $as is words

@@ -7,7 +7,7 @@
 #   objects_new: print what exists now that did not then and is this
 #	test's, one a line;
 #   nothing_new: true when nothing new of this test's is there, looking
-#	for up to 3 s.
+#	for up to 3 s; objects_left: what is still there after them.
 #
 # On a shared lab server other users make and remove objects all the
 # time, and under make -j check so do the other test scripts.  A new
@@ -212,4 +212,10 @@ objects_none_new() {
 
 nothing_new() {
 	objects_none_new || wait_for 3 objects_none_new
+}
+
+# objects_left: what is new and stays so for 3 s, one a line (nothing
+# when, at some moment, nothing is).
+objects_left() {
+	nothing_new || objects_new
 }

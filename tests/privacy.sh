@@ -259,8 +259,7 @@ run ipc-flock -q lock "$SCRATCH/lock" -- true
 is "$rc:$(stat -c '%a %u %F' "$SCRATCH/lock")" "0:600 $uid regular empty file" \
     "ipc-flock lock makes a missing lock file 0600"
 rm -f "$SCRATCH/lock"
-nothing_new
-is "$(objects_new | tr '\n' ' ')" "" "every object of part 1 is gone"
+is "$(objects_left | tr '\n' ' ')" "" "every object of part 1 is gone"
 
 # The run directory is ours but open to all (an old umask, a chmod):
 # the program closes it up again (ipclab(7) says so), and goes on.
@@ -536,8 +535,7 @@ else
 	else
 		skip_n 3 "another run holds /ipclab-0-msgq or /ipclab-65534-msgq"
 	fi
-	nothing_new
-	is "$(objects_new | tr '\n' ' ')" "" "nothing of part 2 is left"
+	is "$(objects_left | tr '\n' ' ')" "" "nothing of part 2 is left"
 	[ "$((tap_n - n0))" -eq "$n_users" ] ||
 	    diag "part 2 has $((tap_n - n0)) points, not n_users=$n_users"
 fi
@@ -631,8 +629,7 @@ else
 		fi
 	}
 
-	nothing_new
-	is "$(objects_new | tr '\n' ' ')" "" "nothing of part 4 is left"
+	is "$(objects_left | tr '\n' ' ')" "" "nothing of part 4 is left"
 	x=$p/rd-theirs
 	cases <<EOF
 1 | "$x/ipclab-0" | env XDG_RUNTIME_DIR="$x" ipc-fifo -q demo

@@ -150,10 +150,11 @@ kill_case() {
 	# And any process it narrated, a child that came and went among them.
 	pids="$child $kids $(sed -n 's/^\[[^]]* \([0-9][0-9]*\)\] .*/\1/p' \
 	    "$SCRATCH/k.err" | sort -u | tr '\n' ' ')"
-	kill -s KILL "$child"
-	# What they leave is ours: tell the other runs.
+	# What they leave is ours: tell the other runs, before they can see
+	# it left by a dead process.
 	# shellcheck disable=SC2086 # a list of pids
 	claim pid $pids
+	kill -s KILL "$child"
 	# The shell would say "Killed": it is no news here.
 	{ reap_bg "$pid"; } 2>/dev/null
 	# Orphans notice within a few seconds at most (ipc-signal bench's

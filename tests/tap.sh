@@ -50,10 +50,12 @@ export IPCLAB_TEST_TAG
 # Where the C library keeps the named semaphore "/NAME": "$SEM_AT"NAME,
 # /dev/shm/sem.NAME with glibc, /dev/shm/NAME with musl (configure asked
 # it; make check passes what it found).
+# shellcheck disable=SC2034 # for the scripts that source this
 SEM_AT=/dev/shm/${IPCLAB_SEM_PREFIX-sem.}
 
 # A CPU number --cpu accepts (below CPU_SETSIZE: 1024 with glibc, 128
 # with musl) that no machine of ours has.
+# shellcheck disable=SC2034 # for the scripts that source this
 NOCPU=$((${IPCLAB_CPU_SETSIZE:-1024} - 1))
 
 tap_n=0
