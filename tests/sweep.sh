@@ -61,14 +61,15 @@ sizes="64 256 1024 4096 16384 65536 262144 1048576"
 # Counts: each run moves about $bytes bytes, in at most $msgs messages
 # (the small sizes, where each message costs a system call or two and a
 # wake-up, not a copy), or a mechanism's own cap; memcpy copies $cbytes
-# in at most $cmsgs calls.  On two virtual CPUs one run takes about a
-# tenth of a second, and the whole sweep about three minutes.
-bytes=$((64 << 20))
-msgs=60000
-cbytes=$((512 << 20))
-cmsgs=8000000
-n_rtt_cross=1500
-n_rtt_one=10000
+# in at most $cmsgs calls.  On two virtual CPUs under KVM a run takes a
+# tenth to a half of a second (a queue's or a socket's small messages,
+# about a second), and the whole sweep about two minutes.
+bytes=$((1024 << 20))
+msgs=600000
+cbytes=$((4096 << 20))
+cmsgs=50000000
+n_rtt_cross=3000
+n_rtt_one=20000
 
 # scaled N: N divided by $div, at least 2.
 scaled() {
@@ -92,10 +93,10 @@ mechanisms="pipe|ipc-pipe -q bench|tl|-|-
 pipe-splice|ipc-pipe -q bench --splice|t|-|-
 fifo|ipc-fifo -q bench|tl|-|-
 msgq-sysv|ipc-msgq -q bench|tl|-|/proc/sys/kernel/msgmax
-msgq-posix|ipc-msgq -q --posix bench|tl|20000|/proc/sys/fs/mqueue/msgsize_max
+msgq-posix|ipc-msgq -q --posix bench|tl|200000|/proc/sys/fs/mqueue/msgsize_max
 shm-sysv|ipc-shm -q bench|tl|-|-
 shm-posix|ipc-shm -q --posix bench|tl|-|-
-shm-spin|ipc-shm -q bench --spin|tl|1000000|-
+shm-spin|ipc-shm -q bench --spin|tl|10000000|-
 unix-stream|ipc-socket -q bench|tl|-|-
 tcp|ipc-socket -q bench --tcp 127.0.0.1:0|tl|-|-
 flock-fcntl|ipc-flock -q bench|l|-|-
