@@ -159,7 +159,7 @@ point() {
 }
 
 printf 'Pinning: %s.\n' "$pinning"
-printf 'Sweeping %s figures, %s runs of each: about three minutes on two CPUs.\n' \
+printf 'Sweeping %s figures, %s runs of each: two or three minutes on two CPUs.\n' \
     "$left" "$runs"
 
 for s in $sizes; do

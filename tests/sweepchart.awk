@@ -4,8 +4,8 @@
 # Reads the log that tests/sweep.sh writes and nothing else: its header
 # ("# ..." lines) and one line per run, "sweep=NAME run=WHAT" then the
 # bench's own key=value fields.  Every figure drawn is the median of the
-# runs of one NAME, WHAT and size.  The text chart (stdout) fits in 80
-# columns: throughput, one row per mechanism and one column per size,
+# runs of one NAME, WHAT and size.  The text chart (stdout) fits in 72
+# columns (80 once a manual page indents it): throughput, one row per mechanism and one column per size,
 # the fastest mechanism at each size marked with a star; then the 64 B
 # round trips.  The SVG plots MiB/s against the message size, both on
 # log scales, one line per mechanism, memcpy as the ceiling.
@@ -18,12 +18,15 @@ function get(key,    i) {
 	return ""
 }
 
-# A figure in at most 7 characters, with 2 or 3 significant digits.
+# A figure in at most 5 characters: whole numbers from 100, thousands
+# ("148k") from 100000, a decimal below 100.
 function num(x) {
 	if (x == "")
 		return "-"
-	return x >= 100 ? sprintf("%.0f", x) : x >= 10 ? sprintf("%.1f", x) : \
-	    sprintf("%.2g", x)
+	if (x >= 99999.5)
+		return sprintf("%.0fk", x / 1000)
+	return x >= 99.95 ? sprintf("%.0f", x) : x >= 0.995 ? \
+	    sprintf("%.1f", x) : sprintf("%.2g", x)
 }
 
 # The median of the values of KEY (KEY: name SUBSEP run SUBSEP size).
@@ -127,18 +130,24 @@ END {
 		draw()
 }
 
-function text(    m, i, row, c, any, lim) {
+function text(    m, i, row, c, any, lim, pin) {
 	printf "Throughput, MiB/s, median of %d runs; * the fastest at each size\n",
 	    nruns
-	if (pinning != "")
-		printf "Pinning: %s\n", pinning
+	# The streams' pinning (the round trips' columns say theirs).
+	pin = pinning
+	sub(/;.*/, "", pin)
+	if (pin != "")
+		printf "Pinning: %s\n", pin
 	row = sprintf("%-11s", "mechanism")
-	for (i = 1; i <= nsizes; i++)
-		row = row sprintf("%8s", sizename(size[i]))
+	for (i = 1; i <= nsizes; i++) {
+		c = sizename(size[i])
+		sub(/ /, "", c)
+		row = row sprintf("%7s", c)
+	}
 	print row
 	row = sprintf("%-11s", "memcpy")
 	for (i = 1; i <= nsizes; i++)
-		row = row sprintf("%7s ", num(ceil[i]))
+		row = row sprintf("%6s ", num(ceil[i]))
 	sub(/ +$/, "", row)
 	print row
 	for (m = 1; m <= nmech; m++) {
@@ -150,12 +159,13 @@ function text(    m, i, row, c, any, lim) {
 				c = "limit"
 			else
 				c = num(fig[m, i])
-			row = row sprintf("%7s%s", c, best[i] == m ? "*" : " ")
+			row = row sprintf("%6s%s", c, best[i] == m ? "*" : " ")
 		}
 		sub(/ +$/, "", row)
 		print row
 	}
-	print "memcpy: one core copying a buffer of that size, the ceiling."
+	print "memcpy: one core copying a buffer of that size, the ceiling;" \
+	    " k: thousands."
 	lim = 0
 	for (m = 1; m <= nmech; m++)
 		if (order[m] in limit) {
