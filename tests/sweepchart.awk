@@ -164,8 +164,8 @@ function text(    m, i, row, c, any, lim, pin) {
 		sub(/ +$/, "", row)
 		print row
 	}
-	print "memcpy: one core copying a buffer of that size, the ceiling;" \
-	    " k: thousands."
+	print "memcpy, the ceiling: one core copying a buffer of that size."
+	print "k: thousands."
 	lim = 0
 	for (m = 1; m <= nmech; m++)
 		if (order[m] in limit) {
