@@ -145,7 +145,9 @@ point() {
 	vals=""
 	i=0
 	while [ "$i" -lt "$runs" ]; do
-		line=$("$@") || {
+		# Stdin from /dev/null: the loop below reads the list of
+		# mechanisms from it.
+		line=$("$@" </dev/null) || {
 			echo "sweep.sh: failed: $*" >&2
 			exit 1
 		}
@@ -179,7 +181,8 @@ printf '%s\n' "$mechanisms" | {
 				# Unreadable: ask the bench, which cuts a
 				# message larger than the limit in chunks.
 				# shellcheck disable=SC2086
-				max=$(field chunk "$($cmd -s 1M -n 2)")
+				max=$(field chunk "$($cmd -s 1M -n 2 \
+				    </dev/null)")
 				src=bench
 				;;
 			esac
