@@ -11,3 +11,6 @@ dist_man_MANS += \
 	%D%/ipc-socket.1 \
 	%D%/ipclab.7 \
 	%D%/ipclab-labs.7
+
+## The chart of one make bench-sweep run that ipclab(7) shows as text.
+dist_doc_DATA = %D%/bench-sweep.svg

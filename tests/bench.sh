@@ -30,10 +30,9 @@ if [ "$runs" -lt 3 ]; then
 	echo "bench.sh: RUNS must be at least 3, for a median and a spread" >&2
 	exit 2
 fi
-for d in tests pipe fifo msgq shm sem socket flock signal; do
-	PATH="$b/$d:$PATH"
-done
-export PATH
+# shellcheck source=tests/benchlib.sh
+. "$(dirname "$0")/benchlib.sh"
+bench_path "$b"
 log=bench.log
 
 # Counts that keep one run near a tenth of a second on a small machine
@@ -44,32 +43,10 @@ n_large=4096
 n_rtt_cross=4000
 n_rtt_one=20000
 
-# The same pinning for every run, if there are two CPUs and this process
-# may use them; else none, and no one-CPU column.
-ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
-cross="" one=""
-pinning="none (one CPU)"
-if benchref pipe -n 10 --cpu 0,0 >/dev/null 2>&1; then
-	one='--cpu 0,0'
-	pinning="none across CPUs (one CPU); --cpu 0,0 on one"
-	if [ "$ncpu" -ge 2 ] && benchref pipe -n 10 --cpu 0,1 >/dev/null 2>&1
-	then
-		cross='--cpu 0,1'
-		pinning="sender on CPU 0, receiver on CPU 1 (--cpu 0,1); --cpu 0,0 on one CPU"
-	fi
-else
-	pinning="none (CPUs 0 and 1 may not be used here)"
-fi
+bench_pinning
 
-model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null |
-    sed 1q)
 {
-	printf '# make bench, %s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
-	printf '# %s; %s; %s CPUs online\n' "$(uname -srm)" \
-	    "${model:-CPU model unknown}" "$ncpu"
-	printf '# load average before: %s\n' "$(cut -d' ' -f1-3 \
-	    /proc/loadavg 2>/dev/null || echo unknown)"
-	printf '# pinning: %s\n' "$pinning"
+	bench_header "make bench"
 	printf '# %s runs of each, program and loop alternately; counts: ' \
 	    "$runs"
 	printf '%s at 64 B, %s at 64 KiB (unless a line says), ' \
@@ -77,18 +54,6 @@ model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null |
 	printf '%s round trips across CPUs, %s on one\n' "$n_rtt_cross" \
 	    "$n_rtt_one"
 } >"$log"
-
-# stats: the median, smallest and largest of the numbers on stdin.
-stats() {
-	sort -n | awk '{ v[NR] = $1 } END {
-		if (NR == 0) { print "- - -"; exit }
-		print v[int((NR + 1) / 2)], v[1], v[NR] }'
-}
-
-# field KEY LINE: the value of KEY in a bench line.
-field() {
-	printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
-}
 
 # one KEY COMMAND...: run COMMAND once, log its line, print KEY's value.
 one() {

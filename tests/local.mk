@@ -75,13 +75,17 @@ TESTS += \
 	%D%/privacy.sh \
 	%D%/removal.sh \
 	%D%/shortio.sh \
-	%D%/sigkill.sh
+	%D%/sigkill.sh \
+	%D%/sweeptiny.sh
 
 EXTRA_DIST += \
 	%D%/bench.sh \
+	%D%/benchlib.sh \
 	%D%/churn.sh \
 	%D%/objects.sh \
 	%D%/shortio.c \
+	%D%/sweep.sh \
+	%D%/sweepchart.awk \
 	%D%/tap.sh \
 	%D%/tour.sh \
 	%D%/valgrind.sh \
