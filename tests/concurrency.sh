@@ -180,8 +180,8 @@ for n in 1 2; do
 done
 for n in 1 2; do
 	x=$SCRATCH/xdg$n
-	wait_for 5 test -S "$x/ipclab-$(id -u)/socket" ||
-	    diag "shell $n: no socket at $x/ipclab-$(id -u)/socket"
+	wait_for 5 listening "$x/ipclab-$(id -u)/socket" ||
+	    diag "shell $n: no server listening at $x/ipclab-$(id -u)/socket"
 	is "$(XDG_RUNTIME_DIR=$x ipc-socket -q connect "from shell $n")" \
 	    "from shell $n" "XDG_RUNTIME_DIR shell $n: its own server echoes"
 done

@@ -238,7 +238,7 @@ like "$err" "stat\\(\"$rd/fifo-demo-[0-9]+\"\\) -> a FIFO[^,]*, mode 0600" \
 # Sockets: serve's default socket file and recvfd's, while they run.
 bg ipc-socket -q serve --once
 pid=$bg_pid
-check "ipc-socket serve: a socket at $rd/socket" wait_for 5 test -S "$rd/socket"
+check "ipc-socket serve: a socket at $rd/socket" wait_for 5 listening "$rd/socket"
 is "$(stat -c '%a %u' "$rd/socket")" "600 $uid" "... 0600 and ours"
 run ipc-socket -q connect hi
 reap_bg "$pid"
@@ -247,7 +247,7 @@ is "$rc:$(test -e "$rd/socket" || echo gone)" "0:gone" \
 bg ipc-socket -q recvfd
 pid=$bg_pid
 check "ipc-socket recvfd: a socket at $rd/socket-fd" \
-    wait_for 5 test -S "$rd/socket-fd"
+    wait_for 5 listening "$rd/socket-fd"
 is "$(stat -c '%a %u' "$rd/socket-fd")" "600 $uid" "... 0600 and ours"
 run ipc-socket -q sendfd "$t/file"
 reap_bg "$pid"
@@ -464,7 +464,7 @@ else
 	# write permission on the socket file, and says which one refused.
 	bg ipc-socket -q serve --once
 	pid=$bg_pid
-	wait_for 5 test -S "$rd/socket"
+	wait_for 5 listening "$rd/socket"
 	# shellcheck disable=SC2086 # the command is words
 	run $nobody ipc-socket -q connect "$rd/socket" hi
 	like "$rc:$err" "^1:ipc-socket: connect .*: Permission denied: the directory .* does not let you search it.* --abstract NAME" \
@@ -474,7 +474,7 @@ else
 	reap_bg "$pid"
 	bg ipc-socket -q serve --once "$pub/sock"
 	pid=$bg_pid
-	wait_for 5 test -S "$pub/sock"
+	wait_for 5 listening "$pub/sock"
 	# shellcheck disable=SC2086 # the command is words
 	run $nobody ipc-socket -q connect "$pub/sock" hi
 	like "$rc:$err" "^1:ipc-socket: connect .*: Permission denied: the socket file \\(mode 0600, root's\\) does not let you write to it" \

@@ -282,7 +282,7 @@ waiter "socket recvfd, rm" '' 'waiting for a sender' \
 objects_before
 bg ipc-socket -q serve "$s" >"$SCRATCH/w.out" 2>"$SCRATCH/w.err"
 pid=$bg_pid
-wait_for 10 test -S "$s"
+wait_for 10 listening "$s"
 mkfifo "$SCRATCH/in"
 # A background job's standard input is /dev/null unless it says otherwise.
 bg sh -c 'exec ipc-socket -q connect "$1" <"$2"' sh "$s" "$SCRATCH/in" \

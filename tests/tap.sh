@@ -14,7 +14,8 @@
 #   - claim: keys, names and pids that are ours, for the other runs'
 #     leftover checks; defaults_take and defaults_give: the lock on the
 #     per-user default POSIX names;
-#   - narration: a log's narration lines, as "PID TEXT".
+#   - narration: a log's narration lines, as "PID TEXT";
+#   - listening: a Unix-domain server at PATH accepts connections.
 # shellcheck shell=sh
 
 set -u
@@ -235,6 +236,15 @@ defaults_give() {
 	pkill -P "$tap_defaults_held" -x sleep 2>/dev/null
 	wait "$tap_defaults_held" 2>/dev/null
 	tap_defaults_held=
+}
+
+# listening PATH: a Unix-domain socket listens at PATH: /proc/net/unix
+# lists it with __SO_ACCEPTCON in its flags.  A server's bind() makes the
+# file before its listen(), so the file alone does not say that a client
+# may connect yet (connect() in between is refused).
+listening() {
+	awk -v p="$1" '$NF == p && $4 == "00010000" { f = 1 } END { exit !f }' \
+	    /proc/net/unix
 }
 
 # narration FILE: FILE's narration lines "[role PID] TEXT", each as
