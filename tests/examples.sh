@@ -43,7 +43,9 @@
 #
 # In kind: numbers, hex addresses and keys are masked, the run directory,
 # user names, months and /proc/locks' device numbers too; runs of spaces
-# count as one.  Narration lines of one
+# count as one; strace's "[pid N] " goes, which it prints only while it
+# traces more than one process (whether the child is attached yet is a
+# matter of timing).  Narration lines of one
 # role ("[writer 812] ...") keep their order among themselves, whatever
 # other processes say in between; other lines keep theirs.
 . "${top_srcdir:-.}/tests/tap.sh"
@@ -166,7 +168,8 @@ kind() {
 	    -e 's/\b\(alice\|bob\|root\|nobody\|nogroup\|cloudsdk\)\b/USER/g' \
 	    -e 's/\b\(Jan\|Feb\|Mar\|Apr\|May\|Jun\|Jul\|Aug\|Sep\|Oct\|Nov\|Dec\)\b/MON/g' \
 	    -e 's/\b[0-9a-f][0-9a-f]:[0-9a-f][0-9a-f]:\([0-9]\)/#:#:\1/g' \
-	    -e 's/[[:space:]][[:space:]]*/ /g; s/^ //; s/ $//' "$1" |
+	    -e 's/[[:space:]][[:space:]]*/ /g; s/^ //; s/ $//' \
+	    -e 's/^\[pid [0-9]*\] //' "$1" |
 	    awk '
 	    NF > 0 {
 		s = $0

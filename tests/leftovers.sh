@@ -192,17 +192,19 @@ ipc-shm -q --posix -N "/ipclab-$uid-shm-$stranger" rm
 kill "$stranger"
 wait "$stranger" 2>/dev/null
 # Another script of this tree holds the defaults lock: a default name is
-# its business.
-env -u IPCLAB_TEST_TAG flock -o "$tap_defaults_lock" sleep 30 &
-holder=$!
-wait_for 5 pgrep -P "$holder" -x sleep >/dev/null
+# its business.  (We take the lock, so that no real script has it, and
+# forget for a moment that it is ours.)
+defaults_take
+held=$tap_defaults_held
+tap_defaults_held=''
 ipc-shm -q --posix write theirs
 passed_over "the default name while another script holds the lock" \
     "^/dev/shm/ipclab-$uid-shm\$"
-pkill -P "$holder" -x sleep
-wait "$holder"
-reported "the same, once the lock is free" "^/dev/shm/ipclab-$uid-shm\$"
+tap_defaults_held=$held
+reported "the same, while this script holds the lock" \
+    "^/dev/shm/ipclab-$uid-shm\$"
 ipc-shm -q --posix rm
+defaults_give
 ipc-msgq -q -k "$K4" rm
 ipc-shm -q --posix -N "/claimed-$$" rm
 ipc-shm -q --posix -N "/ipclab-$uid-shm-$dead" rm

@@ -216,13 +216,17 @@ claim() {
 # runs share: no other script of make -j check uses them meanwhile, and
 # the leftover checks of the others pass over them.  The holder is a
 # flock(1) of its own, untagged, so it is none of the test's processes
-# and passes no descriptor down.
+# and passes no descriptor down; it lets go within seconds of the
+# script's end, however the script ends (a script's background jobs
+# ignore Ctrl-C, and a killed script runs no trap).
 defaults_take() {
 	[ -n "$tap_defaults_held" ] && return
-	env -u IPCLAB_TEST_TAG flock -o "$tap_defaults_lock" sleep 86400 \
+	# shellcheck disable=SC2016 # $1 is the inner shell's
+	env -u IPCLAB_TEST_TAG flock -o "$tap_defaults_lock" sh -c \
+	    'while kill -0 "$1" 2>/dev/null; do sleep 1; done' sh "$$" \
 	    </dev/null >/dev/null 2>&1 &
 	tap_defaults_held=$!
-	while ! pgrep -P "$tap_defaults_held" -x sleep >/dev/null; do
+	while ! pgrep -P "$tap_defaults_held" >/dev/null; do
 		if ! kill -0 "$tap_defaults_held" 2>/dev/null; then
 			echo "Bail out! flock $tap_defaults_lock failed"
 			exit 99
@@ -233,7 +237,7 @@ defaults_take() {
 
 defaults_give() {
 	[ -n "$tap_defaults_held" ] || return 0
-	pkill -P "$tap_defaults_held" -x sleep 2>/dev/null
+	pkill -P "$tap_defaults_held" 2>/dev/null
 	wait "$tap_defaults_held" 2>/dev/null
 	tap_defaults_held=
 }
