@@ -18,7 +18,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -55,12 +54,10 @@ refuse(const char *path, mode_t mode)
 static const char *
 owner_text(uid_t uid, char *buf, size_t len)
 {
-	struct passwd pw, *pwp = NULL;
-	char pwbuf[1024];
+	char user[64];
 
-	(void)getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &pwp);
-	if (pwp != NULL)
-		snprintf(buf, len, "%s, uid %ld", pwp->pw_name, (long)uid);
+	if (user_name(uid, user, sizeof(user)) != NULL)
+		snprintf(buf, len, "%s, uid %ld", user, (long)uid);
 	else
 		snprintf(buf, len, "uid %ld", (long)uid);
 	return buf;

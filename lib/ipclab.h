@@ -161,6 +161,9 @@ const char *private_posix_name(char *buf, size_t len, const char *what);
 void	require_own_default(long uid, const char *what, const char *kind,
 	    const char *info, const char *other);
 
+/* UID's login name in BUF, or NULL if it has none (or it does not fit). */
+const char *user_name(uid_t uid, char *buf, size_t len);
+
 /* What kind of file MODE is ("a directory"), for a refusal to name it. */
 const char *file_kind(mode_t mode);
 

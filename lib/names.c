@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,20 @@ require_own_default(long uid, const char *what, const char *kind,
 		    "it with your default %s; refusing to use it ('%s' shows "
 		    "it; choose another with %s)", what, uid, kind, info, other);
 	say("%s, under your default %s, is yours (uid %ld)", what, kind, uid);
+}
+
+const char *
+user_name(uid_t uid, char *buf, size_t len)
+{
+	struct passwd pw, *pwp = NULL;
+	char pwbuf[1024];
+
+	/* Not found and lookup failed look the same here: no name. */
+	(void)getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &pwp);
+	if (pwp == NULL || (size_t)snprintf(buf, len, "%s", pwp->pw_name) >=
+	    len)
+		return NULL;
+	return buf;
 }
 
 const char *

@@ -12,7 +12,6 @@
 
 #include <ctype.h>
 #include <grp.h>
-#include <pwd.h>
 #include <err.h>
 #include <stdio.h>
 #include <string.h>
@@ -107,15 +106,15 @@ refuse_unless_ours(const struct segment *s, uid_t uid)
 const char *
 owner_text(uid_t uid, gid_t gid, char *buf, size_t len)
 {
-	struct passwd pw, *pwp = NULL;
 	struct group gr, *grp = NULL;
-	char pwbuf[1024], grbuf[4096];
+	char user[256], grbuf[4096];
+	const char *un;
 
 	/* A name we cannot find (or that is too long) shows as '?'. */
-	(void)getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &pwp);
+	un = user_name(uid, user, sizeof(user));
 	(void)getgrgid_r(gid, &gr, grbuf, sizeof(grbuf), &grp);
 	snprintf(buf, len, "uid %ld (%s), gid %ld (%s)", (long)uid,
-	    pwp != NULL ? pwp->pw_name : "?", (long)gid,
+	    un != NULL ? un : "?", (long)gid,
 	    grp != NULL ? grp->gr_name : "?");
 	return buf;
 }

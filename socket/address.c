@@ -21,7 +21,6 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -246,13 +245,7 @@ bind_failed(const struct endpoint *ep)
 static const char *
 owner_of(const struct stat *st, char *buf, size_t len)
 {
-	struct passwd pw, *pwp = NULL;
-	char pwbuf[1024];
-
-	(void)getpwuid_r(st->st_uid, &pw, pwbuf, sizeof(pwbuf), &pwp);
-	if (pwp != NULL)
-		snprintf(buf, len, "%s", pwp->pw_name);
-	else
+	if (user_name(st->st_uid, buf, len) == NULL)
 		snprintf(buf, len, "uid %ld", (long)st->st_uid);
 	return buf;
 }
