@@ -12,7 +12,9 @@
 #      scratch directory, a name after a live process that is not this
 #      test's, the default names while another script holds their lock;
 #   3. as root, another user's objects of every kind, even under our keys
-#      and names (tests/neighbour.sh has one churning beside the suite).
+#      and names (tests/neighbour.sh has one churning beside the suite);
+#   4. a stuck holder of the defaults lock makes a script bail out in
+#      time, not hang.
 # tap.sh's run sets rc; 'shellcheck -x' sees that.
 # shellcheck disable=SC1091,SC2154
 . "${top_srcdir:-.}/tests/tap.sh"
@@ -252,6 +254,25 @@ else
 	}
 	rm -rf "$nrun"
 fi
+
+# 4. A holder of the defaults lock that never lets go ----------------------
+
+# A script of this tree that is stuck with the lock must not hang ours for
+# ever: defaults_take gives up, says which lock, and bails out.  (A lock
+# of our own, held by a sleep, stands for the stuck script's.)
+stuck=$SCRATCH/stuck.lock
+flock -o "$stuck" sleep 60 &
+holder=$!
+wait_for 5 sh -c "! flock -n '$stuck' true"
+out=$(tap_defaults_lock=$stuck tap_defaults_wait=1; defaults_take; echo took)
+rc=$?
+is "$rc:$out" "99:Bail out! $stuck: held by another script for over 1 s; is a make check of this tree stuck?" \
+    "a lock held too long: defaults_take bails out, naming the lock"
+pkill -P "$holder" sleep
+wait "$holder" 2>/dev/null
+out=$(tap_defaults_lock=$stuck tap_defaults_wait=1; defaults_take; \
+    defaults_give; echo took)
+is "$out" "took" "once the holder is gone, the same lock is taken at once"
 
 is "$(leftovers)" "" "nothing of ours is left running"
 done_testing

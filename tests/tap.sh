@@ -44,6 +44,7 @@ export XDG_RUNTIME_DIR
 # (defaults_take), one per build tree: every run of a user shares them.
 tap_defaults_lock=$top_builddir/tests/defaults.lock
 tap_defaults_held=
+tap_defaults_wait=${IPCLAB_DEFAULTS_WAIT:-900}
 # Every process a test starts carries this, so leftovers can be found.
 IPCLAB_TEST_TAG="$SCRATCH"
 export IPCLAB_TEST_TAG
@@ -221,14 +222,29 @@ claim() {
 # ignore Ctrl-C, and a killed script runs no trap).
 defaults_take() {
 	[ -n "$tap_defaults_held" ] && return
+	# The other holders are scripts of this tree's make check, each done
+	# in a few minutes; one that never lets go is stuck, and waiting for
+	# it for ever would hang this run too.  flock says 75 if it gave up.
 	# shellcheck disable=SC2016 # $1 is the inner shell's
-	env -u IPCLAB_TEST_TAG flock -o "$tap_defaults_lock" sh -c \
+	env -u IPCLAB_TEST_TAG flock -o -w "$tap_defaults_wait" -E 75 \
+	    "$tap_defaults_lock" sh -c \
 	    'while kill -0 "$1" 2>/dev/null; do sleep 1; done' sh "$$" \
 	    </dev/null >/dev/null 2>&1 &
 	tap_defaults_held=$!
 	while ! pgrep -P "$tap_defaults_held" >/dev/null; do
 		if ! kill -0 "$tap_defaults_held" 2>/dev/null; then
-			echo "Bail out! flock $tap_defaults_lock failed"
+			wait "$tap_defaults_held"
+			tap_rc=$?
+			tap_defaults_held=
+			if [ "$tap_rc" -eq 75 ]; then
+				echo "Bail out! $tap_defaults_lock: held by" \
+				    "another script for over" \
+				    "$tap_defaults_wait s; is a make check" \
+				    "of this tree stuck?"
+			else
+				echo "Bail out! flock $tap_defaults_lock" \
+				    "failed"
+			fi
 			exit 99
 		fi
 		sleep 0.05
