@@ -35,7 +35,8 @@
  *	What a lesson need not show, fifo/path.c: the refusal of what is
  *	not a FIFO (refuse, fifo_exists), the watch on a waiting open()
  *	(watch_for_removal, check_opened), a refused open() (may_open,
- *	denied), still_there, write_failed.
+ *	denied), a refused mkfifo or unlink (name_failed), still_there,
+ *	write_failed.
  *	What the files share: fifo/ipc-fifo.h.
  *
  * See also: mkfifo(1), mkfifo(3), open(2), fifo(7), pipe(7), ipc-pipe(1),

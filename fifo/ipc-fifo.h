@@ -49,6 +49,12 @@ void	refuse(const char *path, mode_t mode) __attribute__((noreturn));
  */
 int	fifo_exists(const char *path);
 /*
+ * mkfifo() or unlink() (CALL) of PATH failed: explain errno, naming the
+ * directory that refuses us (EACCES, or EPERM in a sticky one); exit 1.
+ */
+void	name_failed(const char *call, const char *path)
+	    __attribute__((noreturn));
+/*
  * 1 unless the permissions refuse us the open() of PATH that WANT (R_OK,
  * W_OK) names: such an open() waits for nobody, it fails with EACCES.
  */

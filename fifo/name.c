@@ -39,7 +39,7 @@ cmd_make(struct opts *o, int argc, char **argv)
 	const char *path = one_path("make", argc, argv);
 
 	if (make_fifo(path, o->mode) == -1)
-		err(1, "mkfifo %s", path);
+		name_failed("mkfifo", path);
 	return 0;
 }
 
@@ -56,7 +56,7 @@ cmd_rm(struct opts *o, int argc, char **argv)
 	if (!S_ISFIFO(st.st_mode))
 		refuse(path, st.st_mode);
 	if (unlink(path) == -1)
-		err(1, "unlink %s", path);
+		name_failed("unlink", path);
 	say("unlink(\"%s\"): the name is gone; a process that has the FIFO "
 	    "open keeps using it until it closes it", path);
 	return 0;

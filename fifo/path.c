@@ -6,7 +6,8 @@
  * it.  The lessons (writer.c, reader.c) call what is here and read fine
  * without it: the refusals of anything that is not a FIFO, the watch that
  * ends an open() waiting on a FIFO nobody can open any more, the
- * explanations of a failed open() or write().
+ * explanations of a failed open() or write(), and of a mkfifo() or
+ * unlink() that the directory refuses.
  */
 #include "config.h"
 
@@ -75,19 +76,16 @@ you_text(const struct stat *st, char *buf, size_t len)
 }
 
 /*
- * CALL (the path, or "open PATH for writing") said EACCES.  To reach a
- * FIFO the kernel wants search permission (x) on every directory of the
- * path; to open it, read or write permission (WANT: R_OK or W_OK; 0 when
- * nothing was opened) on the FIFO itself.  Find the first that refuses
- * us, with faccessat(2) on our effective ids as open() checks them, and
- * name it, its owner and its mode.  Exit 1.
+ * CALL (the path, or "open PATH for writing") said E, EACCES.  To reach a
+ * name the kernel wants search permission (x) on every directory of the
+ * path: if one of them refuses us, name it, its owner and its mode, and
+ * exit 1.  faccessat(2) checks our effective ids, as open() does.
  */
-static void __attribute__((noreturn))
-denied(const char *call, const char *path, int want)
+static void
+search_denied(const char *call, int e, const char *path)
 {
 	char dir[PATH_MAX], owner[96], you[48], *p;
 	struct stat st;
-	int e = errno;
 
 	snprintf(dir, sizeof(dir), "%s", path);
 	/* Each directory of the path in turn, from the top. */
@@ -104,6 +102,21 @@ denied(const char *call, const char *path, int want)
 			    you_text(&st, you, sizeof(you)));
 		*p = '/';
 	}
+}
+
+/*
+ * CALL said EACCES.  Past the directories, opening the FIFO wants read or
+ * write permission (WANT: R_OK or W_OK; 0 when nothing was opened) on it.
+ * Name what refused us; exit 1.
+ */
+static void __attribute__((noreturn))
+denied(const char *call, const char *path, int want)
+{
+	char owner[96], you[48];
+	struct stat st;
+	int e = errno;
+
+	search_denied(call, e, path);
 	if (want != 0 && faccessat(AT_FDCWD, path, want, AT_EACCESS) == -1 &&
 	    errno == EACCES && stat(path, &st) == 0)
 		errx(1, "%s: %s: the FIFO (owner %s, mode %04o) gives %s no "
@@ -115,6 +128,48 @@ denied(const char *call, const char *path, int want)
 		    want == W_OK ? "writing" : "reading");
 	errno = e;
 	err(1, "%s", call);
+}
+
+/*
+ * A name is an entry in its directory, so making one (mkfifo) or removing
+ * one (unlink) writes the directory: it needs write permission (w) there,
+ * past search permission on the way.  In a sticky directory, such as
+ * /tmp, only the owner of the name or of the directory may remove it
+ * (EPERM).  Name what refused us; exit 1.
+ */
+void
+name_failed(const char *call, const char *path)
+{
+	char what[PATH_MAX + 16], dir[PATH_MAX], owner[96], you[48], *slash;
+	int e = errno, removing = strcmp(call, "unlink") == 0;
+	struct stat st, fst;
+
+	snprintf(what, sizeof(what), "%s %s", call, path);
+	if (e == EACCES)
+		search_denied(what, e, path);
+	/* The directory the name is in: "." for a name without a slash. */
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		slash[slash == dir] = '\0';
+	if (e == EACCES && faccessat(AT_FDCWD, dir, W_OK, AT_EACCESS) == -1 &&
+	    errno == EACCES && stat(dir, &st) == 0)
+		errx(1, "%s: %s: the directory %s (owner %s, mode %04o) gives "
+		    "%s no write permission (w), which %s needs", what,
+		    strerror(e), dir, owner_text(st.st_uid, owner,
+		    sizeof(owner)), (unsigned)(st.st_mode & 07777),
+		    you_text(&st, you, sizeof(you)), removing ?
+		    "removing a name from it" : "making a name in it");
+	if (e == EPERM && removing && stat(dir, &st) == 0 &&
+	    (st.st_mode & S_ISVTX) && st.st_uid != geteuid() &&
+	    lstat(path, &fst) == 0 && fst.st_uid != geteuid())
+		errx(1, "%s: %s: the directory %s is sticky (mode %04o): only "
+		    "the FIFO's owner (%s) or the directory's may remove it",
+		    what, strerror(e), dir, (unsigned)(st.st_mode & 07777),
+		    owner_text(fst.st_uid, owner, sizeof(owner)));
+	errno = e;
+	err(1, "%s", what);
 }
 
 int

@@ -45,7 +45,7 @@ cmd_read(struct opts *o, int argc, char **argv)
 	narrate_role("reader");
 	if (!fifo_exists(path) && make_fifo(path, o->mode) == -1 &&
 	    errno != EEXIST)
-		err(1, "mkfifo %s", path);
+		name_failed("mkfifo", path);
 	/* If the FIFO's mode shuts us out, open() fails at once. */
 	if (may_open(path, R_OK))
 		say("open(\"%s\", O_RDONLY): waiting for a writer to open "

@@ -48,7 +48,7 @@ cmd_write(struct opts *o, int argc, char **argv)
 	/* Another writer or the reader may make it first: either will do. */
 	if (!fifo_exists(path) && make_fifo(path, o->mode) == -1 &&
 	    errno != EEXIST)
-		err(1, "mkfifo %s", path);
+		name_failed("mkfifo", path);
 	if (o->nonblock)
 		fd = open_nonblock(path);
 	else {

@@ -220,6 +220,10 @@ mkfifo -m 200 "$SCRATCH/modes/wo"
 mkdir -m 755 "$SCRATCH/modes/shut"
 mkfifo -m 666 "$SCRATCH/modes/shut/f"
 chmod 600 "$SCRATCH/modes/shut"
+# A directory no one may add a name to or remove one from (but root).
+mkdir -m 755 "$SCRATCH/modes/full"
+mkfifo -m 666 "$SCRATCH/modes/full/f"
+chmod 555 "$SCRATCH/modes/full"
 # shellcheck disable=SC2086 # the command is words
 if [ -z "$why_not" ] && $as test -w "$SCRATCH/modes/ro"; then
 	why_not="the mode bits do not bind us (CAP_DAC_OVERRIDE?)"
@@ -227,7 +231,7 @@ fi
 me=$(id -u)
 if [ -n "$why_not" ]; then
 	k=0
-	while [ "$k" -lt 9 ]; do
+	while [ "$k" -lt 14 ]; do
 		skip "$why_not"
 		k=$((k + 1))
 	done
@@ -261,8 +265,40 @@ else
 	run -t 10 $as ipc-fifo -q read "$f"
 	like "$rc:$err" "^1:ipc-fifo: $f: Permission denied: the directory $SCRATCH/modes/shut " \
 	    "read: the same"
+	# Making and removing a name: the directory's mode, not the FIFO's.
+	d=$SCRATCH/modes/full
+	# shellcheck disable=SC2086 # the command is words
+	run -t 10 $as ipc-fifo make "$d/new"
+	is "$rc" 1 "make in a directory of mode 0555: exit 1"
+	like "$err" "^ipc-fifo: mkfifo $d/new: Permission denied: the directory $d \\(owner [^)]*uid $me, mode 0555\\) gives you.* no write permission \\(w\\), which making a name in it needs$" \
+	    "... naming the directory, its owner, its mode and the rule"
+	# shellcheck disable=SC2086 # the command is words
+	run -t 10 $as ipc-fifo -q write "$d/new" hi
+	like "$rc:$err" "^1:ipc-fifo: mkfifo $d/new: Permission denied: the directory $d .*making a name in it needs$" \
+	    "write, which makes a missing FIFO: the same, at once"
+	# shellcheck disable=SC2086 # the command is words
+	run -t 10 $as ipc-fifo -q rm "$d/f"
+	like "$rc:$err" "^1:ipc-fifo: unlink $d/f: Permission denied: the directory $d \\(owner [^)]*uid $me, mode 0555\\) gives you.* no write permission \\(w\\), which removing a name from it needs$" \
+	    "rm of a FIFO of mode 0666 in that directory: refused, the rule named"
+	check "... and the FIFO is still there" test -p "$d/f"
 fi
-chmod 755 "$SCRATCH/modes/shut"
+chmod 755 "$SCRATCH/modes/shut" "$SCRATCH/modes/full"
+
+# A sticky directory (as /tmp): only the owner of a name, or of the
+# directory, may remove it, whatever the directory's and the FIFO's modes.
+if [ -n "$why_not" ] || [ -z "$as" ]; then
+	skip "${why_not:-a sticky directory: needs root, to act as another user}"
+	skip "${why_not:-a sticky directory: needs root, to act as another user}"
+else
+	d=$SCRATCH/modes/drop
+	mkdir -m 1777 "$d"
+	mkfifo -m 666 "$d/f"
+	# shellcheck disable=SC2086 # the command is words
+	run -t 10 $as ipc-fifo -q rm "$d/f"
+	is "$rc:$err" "1:ipc-fifo: unlink $d/f: Operation not permitted: the directory $d is sticky (mode 1777): only the FIFO's owner (root, uid 0) or the directory's may remove it" \
+	    "rm of another user's FIFO in a sticky directory: EPERM, the rule named"
+	check "... and the FIFO is still there" test -p "$d/f"
+fi
 
 # read --follow: writer after writer, never end of file in between.
 f=$SCRATCH/follow
