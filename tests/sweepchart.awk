@@ -19,12 +19,15 @@ function get(key,    i) {
 }
 
 # A figure in at most 5 characters: whole numbers from 100, thousands
-# ("148k") from 100000, a decimal below 100.
+# ("148k") from 100000, a decimal below 100.  KUSED: a "k" was printed,
+# so the chart's legend says what it means.
 function num(x) {
 	if (x == "")
 		return "-"
-	if (x >= 99999.5)
+	if (x >= 99999.5) {
+		kused = 1
 		return sprintf("%.0fk", x / 1000)
+	}
 	return x >= 99.95 ? sprintf("%.0f", x) : x >= 0.995 ? \
 	    sprintf("%.1f", x) : sprintf("%.2g", x)
 }
@@ -165,7 +168,8 @@ function text(    m, i, row, c, any, lim, pin) {
 		print row
 	}
 	print "memcpy, the ceiling: one core copying a buffer of that size."
-	print "k: thousands."
+	if (kused)
+		print "k: thousands."
 	lim = 0
 	for (m = 1; m <= nmech; m++)
 		if (order[m] in limit) {

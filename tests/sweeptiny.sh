@@ -68,6 +68,11 @@ for m in memcpy $mechs; do
 done
 is "$(awk 'length > 72' "$txt")" "" \
     "the text chart fits 72 columns, 80 in a manual page"
+# "k: thousands." explains a figure such as 148k, and only if one is there.
+k=0
+grep -Eq '[0-9]k(\*| |$)' "$txt" && k=1
+is "$(grep -c '^k: thousands\.$' "$txt")" "$k" \
+    "the legend has 'k: thousands.' exactly when a figure is in thousands"
 like "$(cat "$SCRATCH/.out")" '[0-9]+ left +pipe +tput +64 B:' \
     "progress: one line per mechanism and size, with what is left"
 like "$(tail -n 1 "$SCRATCH/.out")" '^Raw lines: ' "the chart, then the files"
