@@ -204,6 +204,9 @@ clear_stale(const struct endpoint *ep)
 	if (lstat(ep->path, &st) == -1) {
 		if (errno == ENOENT)
 			return;
+		/* A directory on the path shuts us out: bind() would fail. */
+		if (errno == EACCES)
+			bind_failed(ep);
 		err(1, "%s", ep->path);
 	}
 	if (!S_ISSOCK(st.st_mode))
@@ -228,19 +231,6 @@ clear_stale(const struct endpoint *ep)
 		err(1, "unlink %s", ep->path);
 }
 
-/* bind() failed: say why, where a student would not guess it. */
-void
-bind_failed(const struct endpoint *ep)
-{
-	if (errno == EADDRINUSE && ep->path[0] != '\0')
-		errx(1, "bind %s: %s: another process made it just now",
-		    ep->name, strerror(errno));
-	if (errno == EADDRINUSE)
-		errx(1, "bind %s: %s: another server has it", ep->name,
-		    strerror(errno));
-	err(1, "bind %s", ep->name);
-}
-
 /* The name of the user who owns ST, or "uid N", in BUF. */
 static const char *
 owner_of(const struct stat *st, char *buf, size_t len)
@@ -251,40 +241,72 @@ owner_of(const struct stat *st, char *buf, size_t len)
 }
 
 /*
- * connect() to a socket file said EACCES.  connect() needs search
- * permission on every directory of the path and write permission on the
- * socket file: find the first one that refuses us, with access(2), and
- * say so.
+ * CALL ("connect" or "bind") of a socket file said EACCES.  Both need
+ * search permission on every directory of the path; connect() needs write
+ * permission on the socket file, and bind(), which makes the file, write
+ * permission on its directory.  Find the first one that refuses us, with
+ * access(2), and say so.
  */
-static void
-path_denied(const struct endpoint *ep)
+static void __attribute__((noreturn))
+path_denied(const struct endpoint *ep, const char *call)
 {
-	const char *way = "; a server meant for other users can listen on "
-	    "--abstract NAME instead, a name with no permissions";
+	int binding = strcmp(call, "bind") == 0, e = errno;
+	const char *way = binding ? "; serve in a directory of your own (the "
+	    "default is your private run directory), or on --abstract NAME, "
+	    "a name with no permissions" : "; a server meant for other users "
+	    "can listen on --abstract NAME instead, a name with no "
+	    "permissions";
 	char dir[SUN_PATH_SIZE], owner[64], *p;
 	struct stat st;
-	int e = errno;
 
 	snprintf(dir, sizeof(dir), "%s", ep->path);
 	/* Each directory of the path in turn, from the top. */
 	for (p = dir + 1; (p = strchr(p, '/')) != NULL; p++) {
 		*p = '\0';
 		if (access(dir, X_OK) == -1 && stat(dir, &st) == 0)
-			errx(1, "connect %s: %s: the directory %s (mode %04o, "
-			    "%s's) does not let you search it, and connect() "
-			    "must: a private run directory keeps other users "
-			    "out%s", ep->name, strerror(e), dir,
+			errx(1, "%s %s: %s: the directory %s (mode %04o, "
+			    "%s's) does not let you search it, and %s() "
+			    "must%s%s", call, ep->name, strerror(e), dir,
 			    (unsigned)(st.st_mode & 07777),
-			    owner_of(&st, owner, sizeof(owner)), way);
+			    owner_of(&st, owner, sizeof(owner)), call,
+			    binding ? "" : ": a private run directory keeps "
+			    "other users out", way);
 		*p = '/';
 	}
-	if (access(ep->path, W_OK) == -1 && stat(ep->path, &st) == 0)
+	if (binding) {
+		/* The directory the file is to be made in. */
+		if ((p = strrchr(dir, '/')) == NULL)
+			snprintf(dir, sizeof(dir), ".");
+		else
+			p[p == dir] = '\0';
+		if (access(dir, W_OK) == -1 && stat(dir, &st) == 0)
+			errx(1, "bind %s: %s: the directory %s (mode %04o, "
+			    "%s's) does not let you write to it, and bind() "
+			    "must: it makes the socket file there%s", ep->name,
+			    strerror(e), dir, (unsigned)(st.st_mode & 07777),
+			    owner_of(&st, owner, sizeof(owner)), way);
+	} else if (access(ep->path, W_OK) == -1 && stat(ep->path, &st) == 0)
 		errx(1, "connect %s: %s: the socket file (mode %04o, %s's) "
 		    "does not let you write to it, and connect() must%s",
 		    ep->name, strerror(e), (unsigned)(st.st_mode & 07777),
 		    owner_of(&st, owner, sizeof(owner)), way);
 	errno = e;
-	err(1, "connect %s", ep->name);
+	err(1, "%s %s", call, ep->name);
+}
+
+/* bind() failed: say why, where a student would not guess it. */
+void
+bind_failed(const struct endpoint *ep)
+{
+	if (errno == EADDRINUSE && ep->path[0] != '\0')
+		errx(1, "bind %s: %s: another process made it just now",
+		    ep->name, strerror(errno));
+	if (errno == EADDRINUSE)
+		errx(1, "bind %s: %s: another server has it", ep->name,
+		    strerror(errno));
+	if (errno == EACCES && ep->path[0] != '\0')
+		path_denied(ep, "bind");
+	err(1, "bind %s", ep->name);
 }
 
 /* connect() failed: say what it means and what to do. */
@@ -303,7 +325,7 @@ connect_failed(const struct endpoint *ep)
 		    ep->name, strerror(errno), ep->path[0] != '\0' ?
 		    " (a stale socket file: its server is gone)" : "");
 	if (errno == EACCES && ep->path[0] != '\0')
-		path_denied(ep);
+		path_denied(ep, "connect");
 	if (errno == EPROTOTYPE)
 		errx(1, "connect %s: %s: the server there is not a %s socket",
 		    ep->name, strerror(errno), ep->type == SOCK_DGRAM ?

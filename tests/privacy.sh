@@ -371,7 +371,7 @@ denied() {
 }
 
 # Parts 2 and 4 have this many points each, for the skips.
-n_users=41
+n_users=44
 n_planted=28
 if [ -z "$nobody" ]; then
 	skip_n "$n_users" "$why_not"
@@ -483,6 +483,17 @@ else
 	run ipc-socket -q connect "$pub/sock" mine
 	is "$out" "mine" "... root's server still serves root"
 	reap_bg "$pid"
+	# A server of uid 65534's in root's directories: bind() makes the
+	# socket file, so the directory must let it write there.
+	# shellcheck disable=SC2086 # the command is words
+	run -t 10 $nobody ipc-socket -q serve "$pub/theirs"
+	like "$rc:$err" "^1:ipc-socket: bind $pub/theirs: Permission denied: the directory $pub \\(mode 0755, root's\\) does not let you write to it, and bind\\(\\) must: it makes the socket file there; serve in a directory of your own .* --abstract NAME" \
+	    "uid 65534: serve in root's 0755 directory: bind() needs to write there, and says so"
+	# shellcheck disable=SC2086 # the command is words
+	run -t 10 $nobody ipc-socket -q serve "$rd/theirs"
+	like "$rc:$err" "^1:ipc-socket: bind $rd/theirs: Permission denied: the directory [^ ]* \\(mode 0700, root's\\) does not let you search it, and bind\\(\\) must; serve in a directory of your own" \
+	    "uid 65534: serve in root's run directory: no search permission, named"
+	check "... and neither left a file" test ! -e "$pub/theirs" -a ! -e "$rd/theirs"
 
 	# Root's lock file.
 	ipc-flock -q lock "$pub/lock" -- true
