@@ -40,7 +40,8 @@
  *	lookups		shm/lookup.c: which segment a key or name means,
  *			refusing someone else's default, owners' names
  *	failures	shm/failed.c: why a call failed, in words
- *	waiting		shm/peer.c: sem_wait that notices a dead peer
+ *	waiting		shm/peer.c: a sem_wait that notices a dead peer
+ *			(wait_sem, post_sem)
  *	checks		shm/check.c: what the demos got, counted and checked
  *	options		shm/ipc-shm.h:struct opts, set_option below
  *

@@ -76,6 +76,7 @@ TESTS += \
 	%D%/removal.sh \
 	%D%/shortio.sh \
 	%D%/sigkill.sh \
+	%D%/sourcemap.sh \
 	%D%/sweeptiny.sh
 
 EXTRA_DIST += \
