@@ -151,8 +151,10 @@ name_failed(const char *call, const char *path)
 	snprintf(dir, sizeof(dir), "%s", path);
 	if ((slash = strrchr(dir, '/')) == NULL)
 		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';		/* "/NAME": the root directory */
 	else
-		slash[slash == dir] = '\0';
+		*slash = '\0';
 	if (e == EACCES && faccessat(AT_FDCWD, dir, W_OK, AT_EACCESS) == -1 &&
 	    errno == EACCES && stat(dir, &st) == 0)
 		errx(1, "%s: %s: the directory %s (owner %s, mode %04o) gives "

@@ -277,8 +277,10 @@ path_denied(const struct endpoint *ep, const char *call)
 		/* The directory the file is to be made in. */
 		if ((p = strrchr(dir, '/')) == NULL)
 			snprintf(dir, sizeof(dir), ".");
+		else if (p == dir)
+			dir[1] = '\0';		/* "/NAME": the root */
 		else
-			p[p == dir] = '\0';
+			*p = '\0';
 		if (access(dir, W_OK) == -1 && stat(dir, &st) == 0)
 			errx(1, "bind %s: %s: the directory %s (mode %04o, "
 			    "%s's) does not let you write to it, and bind() "
