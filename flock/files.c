@@ -217,6 +217,9 @@ open_lock_file(const char *path, int writing)
 			stop_if_signalled();
 			continue;
 		}
+		if (errno == EACCES)
+			err(1, "create %s (a new file needs write permission "
+			    "on its directory)", path);
 		if (errno != EEXIST)
 			err(1, "create %s", path);
 		/*

@@ -371,7 +371,7 @@ denied() {
 }
 
 # Parts 2 and 4 have this many points each, for the skips.
-n_users=44
+n_users=45
 n_planted=28
 if [ -z "$nobody" ]; then
 	skip_n "$n_users" "$why_not"
@@ -501,6 +501,10 @@ else
 	denied "take a shared lock on it" ipc-flock -q lock "$pub/lock" --shared --nowait -- true
 	is "$(stat -c '%a %u %s' "$pub/lock")" "600 0 0" "... root's lock file is as it was"
 	rm -f "$pub/lock"
+	# shellcheck disable=SC2086 # the command is words
+	run $nobody ipc-flock -q lock "$pub/new" -- true
+	like "$rc:$err" "^1:ipc-flock: create $pub/new \\(a new file needs write permission on its directory\\): Permission denied\$" \
+	    "uid 65534: a new lock file in root's directory: refused, the rule named"
 
 	# The reverse: what uid 65534 makes with its defaults is its own.
 	# shellcheck disable=SC2086 # the command is words
