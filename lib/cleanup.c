@@ -39,7 +39,11 @@ struct entry {
 	pid_t		  child;
 };
 
-#define MAX_ENTRIES 64
+/*
+ * The most one process registers: 64 children (ipc-sem counter -w 64,
+ * ipc-pipe atomic -w 64) and the objects they share.  Twice that is room.
+ */
+#define MAX_ENTRIES 128
 
 static struct entry entries[MAX_ENTRIES];
 static size_t nentries;

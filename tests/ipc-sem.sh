@@ -71,6 +71,12 @@ semid=$(printf '%s\n' "$err" | sed -n 's/.*semget(IPC_PRIVATE, 1, 0600) -> semid
 like "$semid" '^[0-9]+$' "counter --sysv: narrates its IPC_PRIVATE set"
 check "counter --sysv: the set is removed at the end" \
     sh -c "! awk '\$2 == $semid' /proc/sysvipc/sem | grep -q ."
+# The most workers -w allows, with each lock that makes an object.
+for lock in --named --sysv; do
+	run ipc-sem -q counter $lock -w 64 -n 100
+	is "$rc:$out:$err" "0:Total count: 6400, Expected: 6400:" \
+	    "counter $lock -w 64, the most workers: exact"
+done
 run ipc-sem -q counter --no-lock -w 4 -n 100000
 is "$rc" 0 "counter --no-lock exits 0 (it showed what it meant to)"
 total=$(printf '%s\n' "$out" | sed -n 's/^Total count: \([0-9]*\), Expected: 400000$/\1/p')
