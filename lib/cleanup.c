@@ -256,6 +256,13 @@ require_success(int status, const char *who)
 {
 	char how[96];
 
+	/*
+	 * A child of ours that fails says why and exits 1: one line is
+	 * enough, so we end the same way without a second.  Anything else
+	 * (a signal, another status) nobody has explained yet.
+	 */
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 1)
+		exit(1);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		errx(1, "the %s %s", who, describe_status(status, how,
 		    sizeof(how)));

@@ -236,7 +236,11 @@ int	command_reaped(pid_t pid, const char *name, int status);
 void	execvp_failed(const char *name) __attribute__((noreturn));
 /* A wait status as a shell's $? shows it: the exit status, or 128+N. */
 int	shell_status(int status);
-/* Exit 1 with "the WHO was killed by ..." unless STATUS is exit 0. */
+/*
+ * Exit 1 unless STATUS is exit 0: with "the WHO was killed by ..." or
+ * "the WHO exited with status N", but silently after exit status 1, with
+ * which our children end once they have said what failed.
+ */
 void	require_success(int status, const char *who);
 
 /* I/O loops (io.c): the plumbing around read(2) and write(2). ----------- */
