@@ -38,6 +38,7 @@ union fd_control {
 	char		space[CMSG_SPACE(FDS_MAX * sizeof(int))];
 };
 
+static void	refuse_fifo(const char *file);
 static void	send_fd(int sock, int filefd);
 static ssize_t	recv_fd(int sock, int *fd, int *theirs);
 
@@ -57,6 +58,7 @@ cmd_passfd(struct opts *o, int argc, char **argv)
 	if (argc != 1)
 		usage_error("passfd takes one FILE");
 	file = argv[0];
+	refuse_fifo(file);
 	narrate_role("receiver");
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
 		err(1, "socketpair");
@@ -98,6 +100,20 @@ cmd_passfd(struct opts *o, int argc, char **argv)
 	if (close(fd) == -1 || close(sv[0]) == -1)
 		err(1, "close");
 	return 0;
+}
+
+/*
+ * FILE is about to be opened for reading.  A FIFO's open() waits for a
+ * writer, for ever if none comes: refuse it unopened.
+ */
+static void
+refuse_fifo(const char *file)
+{
+	struct stat st;
+
+	if (stat(file, &st) == 0 && S_ISFIFO(st.st_mode))
+		errx(1, "%s is a FIFO: opening it would wait for a writer, "
+		    "perhaps for ever; pass a regular file", file);
 }
 
 /*
@@ -231,6 +247,7 @@ cmd_sendfd(struct opts *o, int argc, char **argv)
 	file = argv[argc - 1];
 	endpoint(&ep, o, path, "socket-fd", 0);
 	narrate_role("sender");
+	refuse_fifo(file);
 	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
 		err(1, "open %s", file);
 	say("open(\"%s\", O_RDONLY) -> fd %d", file, fd);

@@ -64,8 +64,17 @@ like "$err" "got fd [0-9]+; the sender's was fd [0-9]+" \
     "passfd shows both descriptor numbers"
 like "$err" '\[sender [0-9]+\] open\(' "only the sender opens FILE"
 run ipc-socket -q passfd "$SCRATCH/missing"
-is "$rc" 1 "passfd of a missing FILE: exit 1"
-like "$err" "open $SCRATCH/missing: No such file" "... naming the file"
+is "$rc:$err" "1:ipc-socket: open $SCRATCH/missing: No such file or directory" \
+    "passfd of a missing FILE: exit 1, the sender's one line naming the file"
+# A FIFO's open() would wait for a writer, perhaps for ever: refused.
+mkfifo "$SCRATCH/ff"
+run -t 10 ipc-socket -q passfd "$SCRATCH/ff"
+is "$rc:$err" "1:ipc-socket: $SCRATCH/ff is a FIFO: opening it would wait for a writer, perhaps for ever; pass a regular file" \
+    "passfd of a FIFO: refused at once, in one line"
+run -t 10 ipc-socket -q sendfd --abstract "$UNIQ-nobody" "$SCRATCH/ff"
+is "$rc:$err" "1:ipc-socket: $SCRATCH/ff is a FIFO: opening it would wait for a writer, perhaps for ever; pass a regular file" \
+    "sendfd of a FIFO: the same, before it looks for a receiver"
+rm -f "$SCRATCH/ff"
 
 # cred: every answer names the same client.
 run ipc-socket -q cred
