@@ -33,7 +33,9 @@
  *	demo	fifo/demo.c: cmd_demo, and demo_writer (the child)
  *	bench	fifo/bench.c: cmd_bench, bench_stream, bench_pingpong
  *	What a lesson need not show, fifo/path.c: the refusal of what is
- *	not a FIFO (refuse, fifo_exists), the watch on a waiting open()
+ *	not a FIFO (refuse, fifo_exists), a missing FIFO made for write and
+ *	read, and removed if their open fails (make_missing_fifo), the
+ *	watch on a waiting open()
  *	(watch_for_removal, check_opened), a refused open() (may_open,
  *	denied), a refused mkfifo or unlink (name_failed), still_there,
  *	write_failed.

@@ -44,10 +44,11 @@ const char *one_path(const char *command, int argc, char **argv);
 /* Refuse PATH, of MODE, which is not a FIFO: exit 1, touching nothing. */
 void	refuse(const char *path, mode_t mode) __attribute__((noreturn));
 /*
- * 1 if a FIFO is at PATH, 0 if nothing is; anything else is refused, and
- * a directory on the path that we may not search is named (EACCES).
+ * Make a FIFO at PATH with MODE unless one is there (anything else there
+ * is refused, and a directory on the path that we may not search named).
+ * If the open() that follows fails, check_opened() removes what we made.
  */
-int	fifo_exists(const char *path);
+void	make_missing_fifo(const char *path, mode_t mode);
 /*
  * mkfifo() or unlink() (CALL) of PATH failed: explain errno, naming the
  * directory that refuses us (EACCES, or EPERM in a sticky one); exit 1.

@@ -181,7 +181,7 @@ may_open(const char *path, int want)
 	    errno != EACCES;
 }
 
-int
+static int
 fifo_exists(const char *path)
 {
 	struct stat st;
@@ -196,6 +196,40 @@ fifo_exists(const char *path)
 	if (!S_ISFIFO(st.st_mode))
 		refuse(path, st.st_mode);
 	return 1;
+}
+
+/*
+ * The FIFO that write or read made, since none was at PATH: if the open()
+ * it was made for fails, nobody will use it, so open_failed() has it
+ * removed as we exit (if it is still the one we made).  A failed run
+ * leaves nothing.
+ */
+static const char *made_path;
+static struct stat made;
+
+void
+make_missing_fifo(const char *path, mode_t mode)
+{
+	if (fifo_exists(path))
+		return;
+	if (make_fifo(path, mode) == 0) {
+		if (lstat(path, &made) == 0)
+			made_path = path;
+		return;
+	}
+	/* Another writer or the reader may make it first: either will do. */
+	if (errno != EEXIST)
+		name_failed("mkfifo", path);
+}
+
+static void
+unmake_fifo(void *unused)
+{
+	(void)unused;
+	if (made_path != NULL && still_there(made_path, &made) &&
+	    unlink(made_path) == 0)
+		say("unlink(\"%s\"): the FIFO we made goes, unused", made_path);
+	made_path = NULL;
 }
 
 /* SIGALRM only has to interrupt open(): the handler does nothing. */
@@ -233,6 +267,9 @@ open_failed(const char *path, int e, const char *other)
 {
 	int writing = strcmp(other, "reader") == 0;
 	char call[PATH_MAX + 32];
+
+	/* After the explanation, which may look at the FIFO. */
+	at_exit_call(unmake_fifo, NULL);
 
 	if (e == ENOENT)
 		errx(1, "%s was removed while we waited for a %s to open it "

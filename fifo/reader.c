@@ -43,9 +43,7 @@ cmd_read(struct opts *o, int argc, char **argv)
 	ssize_t n;
 
 	narrate_role("reader");
-	if (!fifo_exists(path) && make_fifo(path, o->mode) == -1 &&
-	    errno != EEXIST)
-		name_failed("mkfifo", path);
+	make_missing_fifo(path, o->mode);
 	/* If the FIFO's mode shuts us out, open() fails at once. */
 	if (may_open(path, R_OK))
 		say("open(\"%s\", O_RDONLY): waiting for a writer to open "

@@ -45,10 +45,7 @@ cmd_write(struct opts *o, int argc, char **argv)
 	/* If the reader leaves, write() fails with EPIPE; no silent death. */
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		err(1, "signal SIGPIPE");
-	/* Another writer or the reader may make it first: either will do. */
-	if (!fifo_exists(path) && make_fifo(path, o->mode) == -1 &&
-	    errno != EEXIST)
-		name_failed("mkfifo", path);
+	make_missing_fifo(path, o->mode);
 	if (o->nonblock)
 		fd = open_nonblock(path);
 	else {

@@ -160,6 +160,16 @@ mkfifo "$f"
 run -t 10 ipc-fifo write --nonblock "$f" hi
 is "$rc" 1 "write --nonblock with no reader: exit 1, at once"
 like "$err" 'no process has the FIFO open for reading \(ENXIO\)' "... saying why"
+check "... and the FIFO, which it did not make, stays" test -p "$f"
+# A FIFO that write or read made for an open() that then fails is of no
+# use to anybody: it goes, and only the error line is left.
+run -t 10 ipc-fifo -q write --nonblock "$SCRATCH/nb2" hi
+is "$rc:$err" "1:ipc-fifo: open $SCRATCH/nb2 for writing: no process has the FIFO open for reading (ENXIO); without --nonblock the writer waits for one" \
+    "write --nonblock to a missing FIFO: it makes one, and fails at once"
+check "... and removes the FIFO it made" test ! -e "$SCRATCH/nb2"
+run -t 10 ipc-fifo write --nonblock "$SCRATCH/nb2" hi
+like "$err" "unlink\\(\"$SCRATCH/nb2\"\\): the FIFO we made goes, unused" \
+    "... which the narration says"
 bg ipc-fifo -q read "$f" >"$SCRATCH/out3"
 pid=$bg_pid
 # A reader waiting in open() counts: retry until it has got there.
@@ -224,6 +234,8 @@ chmod 600 "$SCRATCH/modes/shut"
 mkdir -m 755 "$SCRATCH/modes/full"
 mkfifo -m 666 "$SCRATCH/modes/full/f"
 chmod 555 "$SCRATCH/modes/full"
+# A directory anyone may make a FIFO in.
+mkdir -m 777 "$SCRATCH/modes/open"
 # shellcheck disable=SC2086 # the command is words
 if [ -z "$why_not" ] && $as test -w "$SCRATCH/modes/ro"; then
 	why_not="the mode bits do not bind us (CAP_DAC_OVERRIDE?)"
@@ -231,7 +243,7 @@ fi
 me=$(id -u)
 if [ -n "$why_not" ]; then
 	k=0
-	while [ "$k" -lt 14 ]; do
+	while [ "$k" -lt 17 ]; do
 		skip "$why_not"
 		k=$((k + 1))
 	done
@@ -281,6 +293,18 @@ else
 	like "$rc:$err" "^1:ipc-fifo: unlink $d/f: Permission denied: the directory $d \\(owner [^)]*uid $me, mode 0555\\) gives you.* no write permission \\(w\\), which removing a name from it needs$" \
 	    "rm of a FIFO of mode 0666 in that directory: refused, the rule named"
 	check "... and the FIFO is still there" test -p "$d/f"
+	# A FIFO write makes with a mode that shuts out the writer itself:
+	# explained, and then removed, since nobody will use it.
+	d=$SCRATCH/modes/open
+	# shellcheck disable=SC2086 # the command is words
+	run -t 10 $as ipc-fifo -q write -m 400 "$d/mine" hi
+	like "$rc:$err" "^1:ipc-fifo: open $d/mine for writing: Permission denied: the FIFO \\(owner [^)]*, mode 0400\\) gives you, its owner, no write permission, which opening it for writing needs$" \
+	    "write -m 400 of a new FIFO: it shuts the writer out, explained"
+	check "... and the FIFO it made is gone" test ! -e "$d/mine"
+	# shellcheck disable=SC2086 # the command is words
+	run -t 10 $as ipc-fifo -q read -m 200 "$d/mine"
+	like "$rc:$err:$(ls "$d")" "^1:ipc-fifo: open $d/mine for reading: Permission denied: the FIFO .* no read permission, which opening it for reading needs:\$" \
+	    "read -m 200: the same, and nothing is left"
 fi
 chmod 755 "$SCRATCH/modes/shut" "$SCRATCH/modes/full"
 
