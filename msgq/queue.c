@@ -121,6 +121,14 @@ open_sysv(struct opts *o, int create, int access)
 	int id;
 
 	if (create) {
+		/* A queue made with a mode that refuses us helps nobody. */
+		if ((mode & (mode_t)access) == 0)
+			usage_error("-m %04o: a new queue of that mode would "
+			    "refuse this very %s (its owner needs %s "
+			    "permission, %04o)", (unsigned int)mode,
+			    access == S_IWUSR ? "send" : "recv",
+			    access == S_IWUSR ? "write" : "read",
+			    (unsigned int)access);
 		id = msgget(o->key, IPC_CREAT | IPC_EXCL | (int)mode);
 		if (id != -1) {
 			say("msgget(%s, IPC_CREAT | IPC_EXCL | 0%03o) -> id "

@@ -34,6 +34,11 @@ create_sysv(const struct opts *o, long long value)
 	key_t key;
 	int semid;
 
+	/* SETVAL needs alter permission, which the mode gives or not. */
+	if ((o->mode & 0200) == 0)
+		usage_error("-m %04o: a new set of that mode would refuse "
+		    "you, its owner, the semctl SETVAL that gives it its "
+		    "value (alter permission, 0200)", (unsigned)o->mode);
 	key = sysv_key(o);
 	/* IPC_EXCL: fail rather than take over a set that is there. */
 	semid = semget(key, 1, IPC_CREAT | IPC_EXCL | (int)o->mode);

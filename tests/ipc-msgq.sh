@@ -555,6 +555,15 @@ usage_error "key too large" ipc-msgq send -k 0x100000000 x
 usage_error "name without a slash" ipc-msgq --posix send -N noslash x
 usage_error "name with two slashes" ipc-msgq --posix send -N /a/b x
 usage_error "mode not octal" ipc-msgq send -m 999 -k "$K8" x
+# A mode that would shut the command out of the queue it makes.
+usage_error "send -m 400: the new queue would refuse the send itself" \
+    ipc-msgq send -m 400 -k "$K8" x
+like "$err" "^ipc-msgq: -m 0400: a new queue of that mode would refuse this very send \\(its owner needs write permission, 0200\\)" \
+    "... saying which permission the owner needs"
+usage_error "recv -m 200: the new queue would refuse the recv itself" \
+    ipc-msgq recv -m 200 -k "$K8"
+is "$(awk -v k=$((K8)) 'NR > 1 && $1 == k' /proc/sysvipc/msg)" "" \
+    "... and neither made a queue"
 usage_error "count negative" ipc-msgq recv -c -1 -k "$K8"
 usage_error "--all with -c" ipc-msgq recv --all -c 2 -k "$K8"
 usage_error "-c 0 with --nowait" ipc-msgq recv -c 0 --nowait -k "$K8"

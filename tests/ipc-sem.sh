@@ -394,6 +394,12 @@ usage_error "name with a second slash" ipc-sem create -N /a/b
 usage_error "name too long" ipc-sem create -N "/$(printf '%0300d' 0)"
 usage_error "mode not octal" ipc-sem create -N "$name" -m 9
 usage_error "mode with set-id bits" ipc-sem create -N "$name" -m 4600
+usage_error "--sysv -m 400: SETVAL on the new set would be refused" \
+    ipc-sem --sysv create -k "$key" -m 400
+like "$err" "^ipc-sem: -m 0400: a new set of that mode would refuse you, its owner, the semctl SETVAL" \
+    "... naming the call and the permission"
+is "$(awk -v k=$((key)) 'NR > 1 && $1 == k' /proc/sysvipc/sem)" "" \
+    "... and no set is made"
 usage_error "-k without --sysv" ipc-sem create -k "$key"
 usage_error "-N with --sysv" ipc-sem --sysv create -N "$name"
 usage_error "-k and -f" ipc-sem --sysv create -k "$key" -f /tmp

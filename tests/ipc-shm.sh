@@ -310,6 +310,12 @@ usage_error "-k with -f" ipc-shm read -k 5 -f /
 usage_error "-P 0" ipc-shm read -P 0
 usage_error "-P 256" ipc-shm read -P 256
 usage_error "mode 999" ipc-shm write x -m 999 -k "$K3"
+usage_error "write -m 400: shmat for writing would be refused" \
+    ipc-shm write x -m 400 -k "$K3"
+like "$err" "^ipc-shm: -m 0400: a new segment of that mode would refuse you, its owner, the shmat\\(\\) for writing" \
+    "... naming the call and the permission"
+is "$(awk -v k=$((K3)) 'NR > 1 && $1 == k' /proc/sysvipc/shm)" "" \
+    "... and no segment is made"
 usage_error "-N without --posix" ipc-shm read -N "$N1"
 usage_error "--posix with -k" ipc-shm --posix read -k 5
 usage_error "-N without a slash" ipc-shm --posix read -N nope
