@@ -236,6 +236,21 @@ EOF
 
 check "usage errors do not even make the run directory" test ! -e "$rd"
 
+# What was typed is quoted in the error: a newline in it, or a terminal's
+# escape sequence, is shown as \n or \033, so the error stays one line
+# and cannot repaint the terminal.
+nl='
+'
+esc=$(printf '\033')
+run ipc-pipe -q demo -s "1${nl}x"
+is "$rc:$err" "2:ipc-pipe: -s: '1\\nx' is not a size (a number, optionally followed by K, M or G)
+Try 'ipc-pipe --help' for more information." \
+    "a newline in a value: shown as \\n, the error one line"
+run ipc-fifo "bogus${esc}[31m"
+is "$rc:$err" "2:ipc-fifo: unknown command 'bogus\\033[31m'
+Try 'ipc-fifo --help' for more information." \
+    "an escape sequence in a command's name: shown as \\033"
+
 # Bad input that is not a usage error: exit 1, and still nothing made.
 # With -q, so the error is the first line.
 cases 1 <<'EOF'
