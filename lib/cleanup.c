@@ -59,7 +59,15 @@ on_termination(int sig)
 void
 catch_termination(void)
 {
-	static const int sigs[] = { SIGHUP, SIGINT, SIGTERM };
+	/*
+	 * SIGPIPE (our output's reader went away: "ipc-msgq demo | true")
+	 * and SIGXFSZ (past the file size limit) would kill us as surely,
+	 * and leave what we made: caught, the write fails instead (EPIPE,
+	 * EFBIG) and we end by the same cleanup.  An exec'd program gets
+	 * them back at their defaults, as every caught signal.
+	 */
+	static const int sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGPIPE,
+	    SIGXFSZ };
 	struct sigaction sa, old;
 	size_t i;
 

@@ -198,6 +198,47 @@ ipc-sem -q -N "$sem" create -V 0
 interrupt INT 130 ipc-sem -q -N "$sem" wait
 ipc-sem -q -N "$sem" rm
 
+# SIGPIPE and SIGXFSZ would kill as surely as SIGTERM: a reader of our
+# output that goes away at once ("| true"), a file size limit of 0 on
+# the output file.  Caught, each ends by the cleanup: exit 1, or death
+# by the signal once the cleanup is done, and nothing left.  (Each
+# command writes to stdout at least at its end.)
+: >"$SCRATCH/.fsize"
+for cmd in "ipc-msgq -q demo" "ipc-msgq -q demo --posix" "ipc-sem -q counter --sysv" \
+    "ipc-sem -q counter --named" "ipc-fifo -q demo" "ipc-socket -q cred" \
+    "ipc-shm -q demo -n 2000" "ipc-shm -q mmap" "ipc-sem -q undo" "ipc-pipe -q demo"; do
+	for how in pipe fsize; do
+		objects_before
+		case $how in
+		pipe)
+			# true is gone before the command starts, so its
+			# every write to the pipe meets no reader.
+			# shellcheck disable=SC2086 # the command is words
+			run -t 30 sh -c '(sleep 0.3; exec "$@") | true' sh $cmd ;;
+		fsize)
+			# (No exec: this sh, not ours, reports a death by
+			# SIGXFSZ, as a status.)
+			# shellcheck disable=SC2016,SC2086 # $0 is sh's; words
+			run -t 30 sh -c 'ulimit -f 0; "$@" >"$0" 2>/dev/null' \
+			    "$SCRATCH/.fsize" $cmd ;;
+		esac
+		why=
+		if ! wait_for 2 no_leftovers; then
+			why="$why left running: $(leftovers);"
+		fi
+		if ! nothing_new; then
+			why="$why left behind: $(objects_new | tr '\n' ' ');"
+		fi
+		if [ -z "$why" ]; then
+			ok "$cmd, its output's $how gone: nothing left"
+		else
+			not_ok "$cmd, its output's $how gone: nothing left"
+			diag "problem:$why" "status $rc" "stderr: $(printf '%s\n' "$err" | head -n 3)"
+		fi
+	done
+done
+rm -f "$SCRATCH/.fsize"
+
 is "$(ls -A "$rd" 2>/dev/null)" "" "the run directory is empty"
 left=$(leftovers)
 is "$left" "" "nothing of ours is left running"
