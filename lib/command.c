@@ -10,6 +10,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -325,6 +326,33 @@ common_option(int ch)
 	return 0;
 }
 
+/*
+ * A descriptor 0, 1 or 2 that was closed when we started ("2>&-") is the
+ * lowest free number, which the first open(), socket() or pipe() would
+ * get: narration or results would go into our own FIFO, socket or file.
+ * Hold each such number with /dev/null, opened the wrong way round (0
+ * for writing, 1 and 2 for reading), so that using it still fails with
+ * EBADF, as with a closed descriptor.  (connect2, whose lesson is what
+ * pipe() returns then, does not call this.)
+ */
+static void
+hold_closed_standard_fds(void)
+{
+	int fd, held;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		/*
+		 * open() gives the lowest free number: this one.  If it
+		 * cannot (no /dev/null), we go on as before.
+		 */
+		held = open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
+		if (held != -1 && held != fd)
+			(void)close(held);
+	}
+}
+
 int
 run_program(const struct program *p, struct opts *o, int argc, char **argv)
 {
@@ -333,6 +361,7 @@ run_program(const struct program *p, struct opts *o, int argc, char **argv)
 	char optstring[128], seen[64] = "";
 	int at, ch, help = 0, list = 0, nargs = 0, rc;
 
+	hold_closed_standard_fds();
 	narrate_start();
 	/* We word the errors ourselves: getopt would name argv[0] as typed. */
 	opterr = 0;

@@ -331,6 +331,31 @@ reap_bg "$catcher"
 like "$(grep '^SIGRTMIN' "$SCRATCH/catch.out")" "^SIGRTMIN from pid [0-9]+ uid [0-9]+ value -5 \\(sigqueue\\)\$" \
     "ipc-signal send PID RTMIN -- -5 queues SIGRTMIN with the value -5"
 
+# Started with descriptor 0, 1 or 2 closed: the number is held, so no
+# FIFO, socket or file of ours gets it and takes in narration or output;
+# using it fails as on a closed descriptor.
+run sh -c 'ipc-fifo demo 2>&-'
+is "$rc:$out" "0:size of the FIFO while 6 bytes wait in it: 0
+received string: 12345" "ipc-fifo demo 2>&-: the narration does not go into the FIFO"
+run sh -c 'ipc-flock demo -n 300 2>&-'
+is "$rc:$(printf '%s\n' "$out" | grep '^produced')" \
+    "0:produced 300, consumed 300, lost 0, duplicated 0" \
+    "ipc-flock demo 2>&-: no narration in the shared file"
+sock=$SCRATCH/closed.sock
+bg ipc-socket -q serve --once "$sock" >/dev/null
+server=$bg_pid
+wait_for 5 listening "$sock"
+# shellcheck disable=SC2016 # $1 is the inner sh's
+run -t 10 sh -c 'ipc-socket -q connect "$1" <&-' sh "$sock"
+is "$rc:$err" "1:ipc-socket: read standard input: Bad file descriptor" \
+    "ipc-socket connect <&-: fails at once, as on a closed stdin, not reading its own socket"
+kill -s TERM "$server" 2>/dev/null
+reap_bg "$server"
+run sh -c 'ipc-pipe -q demo >&-'
+is "$rc:$err" "1:ipc-pipe: write error on standard output: Bad file descriptor" \
+    "ipc-pipe demo >&-: stdout closed is still a write error"
+rm -f "$sock"
+
 left=$(leftovers)
 is "$left" "" "nothing of ours is left running"
 done_testing
