@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -79,6 +80,9 @@ cmd_sigpipe(struct opts *o, int argc, char **argv)
 	}
 	if (o->ignore && WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
+	/* It failed, and has said why (a full disk on its stdout...). */
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 1)
+		exit(1);
 	errx(1, "the writer %s, which is not what should happen",
 	    describe_status(status, how, sizeof(how)));
 }

@@ -107,6 +107,14 @@ like "$err" 'waitpid\([0-9]+\) -> the writer killed by SIGPIPE \(signal 13\)' \
 run ipc-pipe -q sigpipe --ignore
 like "$out" 'EPIPE' "sigpipe --ignore: write fails with EPIPE"
 is "$rc" 0 "sigpipe --ignore exits 0"
+# The writer's own failure (its stdout a full disk) is said once, by it.
+if [ -w /dev/full ]; then
+	run sh -c 'ipc-pipe -q sigpipe --ignore >/dev/full'
+	is "$rc:$err" "1:ipc-pipe: write error on standard output: No space left on device" \
+	    "sigpipe --ignore >/dev/full: exit 1, the writer's one line"
+else
+	skip "no /dev/full"
+fi
 if env --ignore-signal=PIPE true 2>/dev/null; then
 	run env --ignore-signal=PIPE ipc-pipe -q sigpipe
 	like "$out" 'killed by SIGPIPE' "sigpipe: SIGPIPE ignored by the caller is reset"
