@@ -1,7 +1,8 @@
 /*
  * failed.c - why a shared memory call failed, in words a student can act
  * on: the key or name, and where a kernel limit is the cause, the /proc
- * file that sets it.  Each ends the program with exit 1.
+ * file that sets it.  Each ends the program with exit 1; and, before
+ * anything is made, a -m that write could not use, with exit 2.
  */
 #include "config.h"
 
@@ -11,6 +12,20 @@
 
 #include "ipclab.h"
 #include "ipc-shm.h"
+
+/*
+ * A new segment of MODE would refuse its owner the shmat() for writing
+ * that write needs: a usage error (exit 2), before anything is made.
+ */
+void
+require_writable_mode(mode_t mode)
+{
+	if ((mode & 0200) == 0)
+		usage_error("-m %04o: a new segment of that mode would "
+		    "refuse you, its owner, the shmat() for writing "
+		    "that write needs (write permission, 0200)",
+		    (unsigned int)mode);
+}
 
 /* SIZE: what we asked for, 0 when only looking a segment up. */
 void

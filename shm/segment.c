@@ -103,11 +103,7 @@ open_sysv(const struct opts *o, const struct segment *s, size_t len)
 			    "segment gets %zu (-s SIZE for more)", len + 1,
 			    size);
 		/* shmat() for writing needs write permission: the mode's. */
-		if ((o->mode & 0200) == 0)
-			usage_error("-m %04o: a new segment of that mode would "
-			    "refuse you, its owner, the shmat() for writing "
-			    "that write needs (write permission, 0200)",
-			    (unsigned int)o->mode);
+		require_writable_mode(o->mode);
 		/* IPC_EXCL: if someone made it since we looked, look again. */
 		id = shmget(s->key, size, IPC_CREAT | IPC_EXCL | o->mode);
 		if (id != -1) {
