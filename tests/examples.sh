@@ -12,7 +12,9 @@
 #		(the page folds long lines).  A "^C" line interrupts the
 #		command above it: SIGINT after 2 seconds.
 #		"terminal N$ " lines run in terminal N instead: terminal 1's
-#		commands in the background first, then the others', then
+#		commands in the background first; once it has come to rest
+#		(every process of it asleep, waiting for a lock, a peer or
+#		a timer; 1 second at least, about 10 at most) the others', then
 #		terminal 1 is waited for.  Output lines belong to the
 #		terminal whose command came last, or to N after "terminal N:".
 #		"other$ " lines are another user's (uid 65533): the block's
@@ -26,6 +28,8 @@
 #		excerpt		the page shows some of the lines: each one
 #				shown must come, in order, among the real ones
 #		sigint=S	interrupt after S seconds, not 2
+#		busy		terminal 1 never comes to rest (a demo that
+#				runs until ^C): the others start after 1 second
 #		needs=T,U	skip when tool T or U is not installed
 #		plain		skip in a sanitizer build, whose runtime makes
 #				system calls of its own (a strace of the
@@ -224,6 +228,35 @@ in_terminal() {
 	    </dev/null 3<&- 4<&- 5<&- 6<&- 7<&- 8<&- 9<&-)
 }
 
+# at_rest PID: PID and every process below it are asleep (state S) or
+# have exited (Z, a zombie its parent has yet to reap), or all are gone.
+# A process that is starting or running is not at rest.
+at_rest() {
+	cat /proc/[0-9]*/stat 2>/dev/null | awk -v root="$1" '
+	{
+		pid = $1
+		rest = $0
+		sub(/.*\) /, "", rest)	# the name in (...) may hold spaces
+		split(rest, f, " ")
+		state[pid] = f[1]
+		parent[pid] = f[2]
+	}
+	END {
+		below[root] = 1
+		for (more = 1; more; ) {
+			more = 0
+			for (p in parent)
+				if (!(p in below) && (parent[p] in below)) {
+					below[p] = 1
+					more = 1
+				}
+		}
+		for (p in below)
+			if ((p in state) && state[p] != "S" && state[p] != "Z")
+				exit 1
+	}'
+}
+
 # run_block DIR MARK: run the block whose lines are in DIR/block; 0 when
 # its output is the page's in kind, else the difference on stdout.
 run_block() {
@@ -280,6 +313,16 @@ run_block() {
 		in_terminal "$cwd" "$dir/t1.sh" 30 >"$dir/got1" 2>&1 &
 		bgpid=$!
 		sleep 1
+		# Twice in a row, 0.1 s apart: a shell between two commands
+		# may look asleep for a moment.
+		case " $mark " in *" busy "*) ;; *)
+			tries=60
+			until at_rest "$bgpid" && sleep 0.1 && at_rest "$bgpid" ||
+			    [ "$tries" -eq 0 ]; do
+				tries=$((tries - 1))
+				sleep 0.1
+			done ;;
+		esac
 		for t in $terms; do
 			[ "$t" = 1 ] && continue
 			in_terminal "$cwd" "$dir/t$t.sh" 30 >"$dir/got$t" 2>&1
