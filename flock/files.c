@@ -101,6 +101,13 @@ private_file(char *path, size_t size, const char *what, int flags)
 	if (fd == -1)
 		err(1, "open %s", path);
 	at_exit_unlink(path);
+	/*
+	 * The umask takes bits from open()'s mode: under umask 277 or 777
+	 * the commands' second open() of their own file would be refused.
+	 * fchmod() is not masked.
+	 */
+	if (fchmod(fd, 0600) == -1)
+		err(1, "fchmod %s", path);
 	return fd;
 }
 

@@ -44,6 +44,16 @@ rundir(void)
 	 * refuses a symlink, so nobody can swap the directory under us.
 	 */
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/*
+	 * Closed even to us (made under umask 777, say): if it is our own
+	 * directory, open it up to us and try once more.  Nobody else may
+	 * swap a name of ours in a sticky /tmp, and only we can chmod it.
+	 */
+	if (fd == -1 && errno == EACCES && lstat(path, &st) == 0 &&
+	    S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+	    chmod(path, 0700) == 0)
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
 	if (fd == -1) {
 		if (errno == ELOOP || errno == ENOTDIR)
 			errx(1, "%s is not a directory (a symlink or a file is "
@@ -55,8 +65,12 @@ rundir(void)
 	if (st.st_uid != geteuid())
 		errx(1, "%s belongs to uid %ld, not to you; refusing to use it",
 		    path, (long)st.st_uid);
-	/* Ours but too open (an old umask, a chmod): close it up again. */
-	if ((st.st_mode & 077) != 0 && fchmod(fd, 0700) == -1)
+	/*
+	 * Ours, but too open or too closed (a umask such as 077 or 777 when
+	 * mkdir made it, a chmod since): make it 0700 again, or the next
+	 * open of a FIFO or socket in it would fail.
+	 */
+	if ((st.st_mode & 07777) != 0700 && fchmod(fd, 0700) == -1)
 		err(1, "chmod 700 %s", path);
 	if (close(fd) == -1)
 		err(1, "close %s", path);

@@ -18,6 +18,7 @@
 #include <sys/types.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <err.h>
@@ -210,6 +211,13 @@ demo_posix(struct opts *o)
 	if (mqd == (mqd_t)-1)
 		mq_open_failed(o, &attr);
 	at_exit_call(remove_posix, name);
+	/*
+	 * The umask takes bits from the mode (umask 277 would shut the child
+	 * out); fchmod() is not masked, and on Linux a queue descriptor is a
+	 * file descriptor.
+	 */
+	if (fchmod(mqd, 0600) == -1)
+		err(1, "fchmod %s", name);
 	say("mq_open(\"%s\", O_CREAT | O_EXCL, 0600, {mq_maxmsg %ld, "
 	    "mq_msgsize %ld}) -> descriptor %d", name, attr.mq_maxmsg,
 	    attr.mq_msgsize, (int)mqd);

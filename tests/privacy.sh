@@ -271,6 +271,26 @@ run ipc-msgq -q send again
 is "$rc:$(stat -c %a "$rd")" "0:700" \
     "a run directory of ours at 0777 is set back to 0700, and used"
 run ipc-msgq -q rm
+# ... or closed to its owner too (chmod 0, or made under umask 777, which
+# takes every bit from mkdir's 0700): set back, not refused for ever.
+chmod 0 "$rd"
+run ipc-fifo -q demo
+is "$rc:$(stat -c %a "$rd")" "0:700" \
+    "a run directory of ours at 0000 is set back to 0700, and used"
+mkdir "$SCRATCH/xdg"
+run sh -c 'umask 777; XDG_RUNTIME_DIR=$1 ipc-fifo -q demo' sh "$SCRATCH/xdg"
+is "$rc:$(stat -c %a "$SCRATCH/xdg/ipclab-$uid")" "0:700" \
+    "a run directory made under umask 777 is 0700, and used"
+rm -r "$SCRATCH/xdg"
+# Under umask 777 (0600 minus 0777 is 0000) the commands that make an
+# object of their own and open it again still work: they set its mode
+# with fchmod(), which the umask does not touch.  Only an ordinary user
+# could be shut out.
+for cmd in "ipc-flock -q compare" "ipc-flock -q deadlock" \
+    "ipc-flock -q bench -n 100" "ipc-msgq -q --posix demo"; do
+	run sh -c "umask 777; exec $cmd"
+	is "$rc" 0 "$cmd under umask 777 exits 0"
+done
 
 # 3. Planted files (every user) --------------------------------------------
 # A plant of each kind: a symlink to a file, to a directory, to nothing;
