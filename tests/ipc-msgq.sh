@@ -410,6 +410,17 @@ run sh -c "umask 077; ipc-msgq -q --posix send -N '$N4' -m 644 x"
 run ipc-msgq -q --posix info -N "$N4"
 is "$(field mode)" "0600" "--posix -m 644 under umask 077: mode 0600"
 ipc-msgq -q --posix rm -N "$N4"
+# Our own default queue, made under umask 477 (0600 minus 0477 leaves
+# 0200): a receiver is shut out, and the error gives the umask as a cause.
+if [ "$uid" -ne 0 ]; then
+	run sh -c "umask 477; exec ipc-msgq -q --posix send x"
+	run ipc-msgq -q --posix recv
+	like "$rc:$err" "^1:.*default name exists but shuts you out.*cut by a umask when it was made" \
+	    "--posix recv of our default queue made under umask 477: exit 1, the umask named"
+	ipc-msgq -q --posix rm
+else
+	skip "root is not shut out by a mode"
+fi
 
 # Waiting POSIX receivers: Ctrl-Z and fg, and the name removed.
 bg ipc-msgq --posix recv -N "$N5" >"$SCRATCH/r.out" 2>"$SCRATCH/r.err"
