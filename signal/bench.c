@@ -75,7 +75,7 @@ cmd_bench(struct opts *o, int argc, char **argv)
 		value.sival_int = (int)i;
 		t0 = now();
 		if (sigqueue(pid, SIGRTMIN, value) == -1)
-			err(1, "sigqueue");
+			kill_failed("sigqueue", pid);
 		while ((sig = sigwaitinfo(&pong, &si)) == -1)
 			retry_if_eintr("sigwaitinfo");
 		if (sig == SIGCHLD) {
@@ -91,7 +91,7 @@ cmd_bench(struct opts *o, int argc, char **argv)
 	}
 	value.sival_int = STOP_VALUE;
 	if (sigqueue(pid, SIGRTMIN, value) == -1)
-		err(1, "sigqueue");
+		kill_failed("sigqueue", pid);
 	while (waitpid(pid, &status, 0) == -1)
 		retry_if_eintr("waitpid %ld", (long)pid);
 	at_exit_forget_child(pid);
@@ -129,6 +129,6 @@ echo_child(const sigset_t *ping, pid_t parent, int cpu)
 		if (si.si_value.sival_int == STOP_VALUE)
 			_exit(0);
 		if (sigqueue(parent, SIGRTMIN, si.si_value) == -1)
-			err(1, "sigqueue");
+			kill_failed("sigqueue", parent);
 	}
 }

@@ -37,6 +37,9 @@ int	cmd_demo(struct opts *, int argc, char **argv);		/* demo.c */
 int	cmd_supervise(struct opts *, int argc, char **argv);	/* supervise.c */
 int	cmd_bench(struct opts *, int argc, char **argv);	/* bench.c */
 
+/* Why kill() or sigqueue(), WHAT, to PID failed; exits 1 (send.c). */
+void	kill_failed(const char *what, pid_t pid) __attribute__((noreturn));
+
 /* Who sent a signal, from its siginfo_t (catch.c). */
 const char *describe_sender(const siginfo_t *si, char *buf, size_t len);
 

@@ -19,8 +19,6 @@
 #include "ipc-signal.h"
 
 static pid_t	parse_pid(const char *s);
-static void	kill_failed(const char *what, pid_t pid)
-		    __attribute__((noreturn));
 
 /*
  * send: kill(2), or sigqueue(3) when a VALUE comes with the signal.
@@ -86,8 +84,11 @@ parse_pid(const char *s)
 	return (pid_t)parse_count("PID", s, 1, INT_MAX);
 }
 
-/* kill() or sigqueue(), WHAT, failed: say why, in the student's terms. */
-static void
+/*
+ * kill() or sigqueue(), WHAT, failed: say why, in the student's terms.
+ * bench uses it too.
+ */
+void
 kill_failed(const char *what, pid_t pid)
 {
 	switch (errno) {

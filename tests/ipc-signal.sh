@@ -74,7 +74,11 @@ if command -v bash >/dev/null 2>&1; then
 	is "$rc" 0 "demo under ulimit -i 5 exits 0"
 	like "$out" 'SIGRTMIN: the kernel refused the other [0-9]+ \(the RLIMIT_SIGPENDING limit\)' \
 	    "... and says the kernel refused the rest"
+	run bash -c 'ulimit -i 0 && exec ipc-signal -q bench -n 100'
+	like "$rc:$err" '^1:ipc-signal: sigqueue: .*RLIMIT_SIGPENDING allows, see ulimit -i\)$' \
+	    "bench under ulimit -i 0: exit 1, the limit named"
 else
+	skip "no bash for ulimit -i"
 	skip "no bash for ulimit -i"
 	skip "no bash for ulimit -i"
 fi
