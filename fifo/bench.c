@@ -90,9 +90,9 @@ bench_pingpong(struct bench *b, char *buf)
 		err(1, "fork");
 	if (pid == 0) {
 		while ((dfd = open(down, O_RDONLY | O_CLOEXEC)) == -1)
-			retry_if_eintr("open");
+			retry_if_eintr("open %s", down);
 		while ((ufd = open(up, O_WRONLY | O_CLOEXEC)) == -1)
-			retry_if_eintr("open");
+			retry_if_eintr("open %s", up);
 		/* Echo every message whole, until the parent closes down. */
 		while (read_full(dfd, buf, b->size) == (ssize_t)b->size)
 			if (write_all(ufd, buf, b->size) == -1)
@@ -102,11 +102,13 @@ bench_pingpong(struct bench *b, char *buf)
 	at_exit_stop_child(pid);
 	pin_to_cpu(b->cpu[0]);
 	while ((dfd = open(down, O_WRONLY | O_CLOEXEC)) == -1)
-		retry_if_eintr("open");
+		retry_if_eintr("open %s", down);
 	while ((ufd = open(up, O_RDONLY | O_CLOEXEC)) == -1)
-		retry_if_eintr("open");
-	if (unlink(down) == -1 || unlink(up) == -1)
-		err(1, "unlink");
+		retry_if_eintr("open %s", up);
+	if (unlink(down) == -1)
+		err(1, "unlink %s", down);
+	if (unlink(up) == -1)
+		err(1, "unlink %s", up);
 	at_exit_forget_unlink(down);
 	at_exit_forget_unlink(up);
 	for (i = 0; i < total; i++) {
