@@ -141,13 +141,13 @@ bench2 signal ipc-signal -q bench -n 2000
 for lock in '' --named --sysv; do
 	# $lock is one option or none: split on purpose.
 	# shellcheck disable=SC2086
-	set -- ipc-sem -q counter $lock -w 4 -n 50000
+	set -- ipc-sem -q counter $lock -w 4 -n 20000
 	desc="two '$*' at once"
 	objects_before
 	at_once "$@" </dev/null
 	is "$rc1 $rc2" "0 0" "$desc: both exit 0"
 	for n in 1 2; do
-		is "$(cat "$SCRATCH/o$n")" "Total count: 200000, Expected: 200000" \
+		is "$(cat "$SCRATCH/o$n")" "Total count: 80000, Expected: 80000" \
 		    "$desc: copy $n counts exactly"
 	done
 	left "$desc"

@@ -329,7 +329,9 @@ run_block() {
 		done
 		wait "$bgpid"
 	else
-		in_terminal "$cwd" "$dir/t$terms.sh" 60 >"$dir/got$terms" 2>&1
+		# The limit is for a hang: the slowest block (ipc-sem.1's
+		# counters, 4 s) may take ten times as long on a busy machine.
+		in_terminal "$cwd" "$dir/t$terms.sh" 120 >"$dir/got$terms" 2>&1
 	fi
 	bad=0
 	for t in $terms; do
