@@ -329,8 +329,8 @@ run_block() {
 		done
 		wait "$bgpid"
 	else
-		# The limit is for a hang: the slowest block (ipc-sem.1's
-		# counters, 4 s) may take ten times as long on a busy machine.
+		# The limit is for a hang: a busy machine may make a block
+		# ten times as slow as on an idle one.
 		in_terminal "$cwd" "$dir/t$terms.sh" 120 >"$dir/got$terms" 2>&1
 	fi
 	bad=0

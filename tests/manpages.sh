@@ -87,4 +87,20 @@ EOF2
 	done
 	is "$missing" "" "$name: THE SOURCE says where each command is taught"
 done
+
+# ipclab-labs(7) answers every exercise, in order: as many answers under
+# ".Ss PAGE" as the page has exercises (items of its outer list).
+items() {
+	awk '/^\.Bl/ { depth++ } /^\.El/ { depth-- }
+	    /^\.It/ && depth == 1 { n++ } END { print n + 0 }'
+}
+for page in "$man"/*.1; do
+	name=$(basename "$page" .1)
+	asked=$(sed -n '/^\.Sh EXERCISES$/,/^\.Sh /p' "$page" | items)
+	answered=$(awk -v head=".Ss $name(1)" '
+	    $0 == head { on = 1; next } /^\.S[hs] / { on = 0 } on' \
+	    "$man/ipclab-labs.7" | items)
+	is "$answered" "$asked" \
+	    "ipclab-labs.7 answers each of $name.1's $asked exercises"
+done
 done_testing
