@@ -49,9 +49,11 @@
 # user names, months and /proc/locks' device numbers too; runs of spaces
 # count as one; strace's "[pid N] " goes, which it prints only while it
 # traces more than one process (whether the child is attached yet is a
-# matter of timing).  Narration lines of one
-# role ("[writer 812] ...") keep their order among themselves, whatever
-# other processes say in between; other lines keep theirs.
+# matter of timing), and so does its "Process N attached" line, which
+# comes among the calls whenever strace gets round to it.  Narration
+# lines of one role ("[writer 812] ...") keep their order among
+# themselves, whatever other processes say in between; other lines keep
+# theirs.
 . "${top_srcdir:-.}/tests/tap.sh"
 
 # In a sanitizer build (.ci/run's), the pages still show what a plain
@@ -173,7 +175,8 @@ kind() {
 	    -e 's/\b\(Jan\|Feb\|Mar\|Apr\|May\|Jun\|Jul\|Aug\|Sep\|Oct\|Nov\|Dec\)\b/MON/g' \
 	    -e 's/\b[0-9a-f][0-9a-f]:[0-9a-f][0-9a-f]:\([0-9]\)/#:#:\1/g' \
 	    -e 's/[[:space:]][[:space:]]*/ /g; s/^ //; s/ $//' \
-	    -e 's/^\[pid [0-9]*\] //' "$1" |
+	    -e 's/^\[pid [0-9]*\] //' \
+	    -e '/^strace: Process [0-9]* attached$/d' "$1" |
 	    awk '
 	    NF > 0 {
 		s = $0
