@@ -29,7 +29,8 @@
 #				shown must come, in order, among the real ones
 #		sigint=S	interrupt after S seconds, not 2
 #		busy		terminal 1 never comes to rest (a demo that
-#				runs until ^C): the others start after 1 second
+#				runs until ^C): the others start once its
+#				program runs, after 1 second at least
 #		needs=T,U	skip when tool T or U is not installed
 #		plain		skip in a sanitizer build, whose runtime makes
 #				system calls of its own (a strace of the
@@ -231,16 +232,22 @@ in_terminal() {
 	    </dev/null 3<&- 4<&- 5<&- 6<&- 7<&- 8<&- 9<&-)
 }
 
-# at_rest PID: PID and every process below it are asleep (state S) or
-# have exited (Z, a zombie its parent has yet to reap), or all are gone.
-# A process that is starting or running is not at rest.
-at_rest() {
-	cat /proc/[0-9]*/stat 2>/dev/null | awk -v root="$1" '
+# below PID TEST: TEST holds for PID and the processes below it.  rest:
+# each is asleep (state S) or has exited (Z, a zombie its parent has yet
+# to reap), or all are gone; a process that is starting or running is
+# not at rest.  started: one of them runs a program other than the
+# shells and wrappers that lead to the block's commands.
+below() {
+	cat /proc/[0-9]*/stat 2>/dev/null | awk -v root="$1" -v test="$2" '
 	{
 		pid = $1
+		name = $0	# in (...), and it may hold spaces
+		sub(/^[^(]*\(/, "", name)
+		sub(/\) [^)]*$/, "", name)
 		rest = $0
-		sub(/.*\) /, "", rest)	# the name in (...) may hold spaces
+		sub(/.*\) /, "", rest)
 		split(rest, f, " ")
+		comm[pid] = name
 		state[pid] = f[1]
 		parent[pid] = f[2]
 	}
@@ -254,9 +261,16 @@ at_rest() {
 					more = 1
 				}
 		}
-		for (p in below)
-			if ((p in state) && state[p] != "S" && state[p] != "Z")
+		for (p in below) {
+			if (!(p in state))
+				continue
+			if (test == "rest" && state[p] != "S" && state[p] != "Z")
 				exit 1
+			if (test == "started" &&
+			    comm[p] !~ /^(sh|dash|bash|timeout|setpriv)$/)
+				exit 0
+		}
+		exit test == "rest" ? 0 : 1
 	}'
 }
 
@@ -316,12 +330,18 @@ run_block() {
 		in_terminal "$cwd" "$dir/t1.sh" 30 >"$dir/got1" 2>&1 &
 		bgpid=$!
 		sleep 1
-		# Twice in a row, 0.1 s apart: a shell between two commands
-		# may look asleep for a moment.
-		case " $mark " in *" busy "*) ;; *)
-			tries=60
-			until at_rest "$bgpid" && sleep 0.1 && at_rest "$bgpid" ||
-			    [ "$tries" -eq 0 ]; do
+		# At rest twice in a row, 0.1 s apart: a shell between two
+		# commands may look asleep for a moment.
+		tries=60
+		case " $mark " in
+		*" busy "*)
+			until below "$bgpid" started || [ "$tries" -eq 0 ]; do
+				tries=$((tries - 1))
+				sleep 0.1
+			done ;;
+		*)
+			until below "$bgpid" rest && sleep 0.1 &&
+			    below "$bgpid" rest || [ "$tries" -eq 0 ]; do
 				tries=$((tries - 1))
 				sleep 0.1
 			done ;;
