@@ -116,10 +116,8 @@ posix_call_failed(const struct opts *o, const char *call,
 		if (o->is_default)
 			errx(1, "%s %s: %s; a queue with your default name "
 			    "exists but shuts you out: someone else made it "
-			    "first, or its mode leaves you out (changed since, "
-			    "or cut by a umask when it was made); choose "
-			    "another name with -N /NAME", call, o->obj,
-			    strerror(e));
+			    "first, or its mode was changed; choose another "
+			    "name with -N /NAME", call, o->obj, strerror(e));
 		errx(1, "%s %s: %s; the queue's mode does not let you do "
 		    "that ('ipc-msgq --posix info' shows it)", call, o->obj,
 		    strerror(e));

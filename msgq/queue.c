@@ -224,6 +224,16 @@ open_posix(struct opts *o, int oflag, int create, size_t need)
 	    "a new queue, mode 0%03o after the umask; it stays until "
 	    "mq_unlink", o->name, (unsigned int)mode, ap != NULL ?
 	    "&attr" : "NULL", (int)mqd, (unsigned int)(st.st_mode & 0777));
+	/*
+	 * fchmod() is not masked, and on Linux a queue descriptor is a file
+	 * descriptor: -m means the mode, as it does for System V.
+	 */
+	if ((st.st_mode & 0777) != mode) {
+		if (fchmod(mqd, mode) == -1)
+			err(1, "fchmod %s", o->name);
+		say("fchmod(%d, 0%03o): the mode asked for, which the umask "
+		    "does not touch", (int)mqd, (unsigned int)mode);
+	}
 	return mqd;
 }
 
