@@ -417,12 +417,12 @@ run sh -c "umask 022; exec ipc-msgq --posix send -N '$N4' x"
 check "--posix send under umask 022: the mode 0600 needs no fchmod" \
     test -z "$(printf '%s\n' "$err" | grep fchmod)"
 ipc-msgq -q --posix rm -N "$N4"
-# Our own default queue, made under umask 477 (0600 minus 0477 leaves
-# 0200, which would shut its receiver out): 0600 all the same.
-run sh -c "umask 477; exec ipc-msgq -q --posix send x"
-run ipc-msgq -q --posix recv
-is "$rc:$out" "0:x" "--posix: a default queue made under umask 477 is still ours to receive from"
-ipc-msgq -q --posix rm
+# Made under umask 477 (0600 minus 0477 leaves 0200, which would shut
+# its receiver out): 0600 all the same.
+run sh -c "umask 477; exec ipc-msgq -q --posix send -N '$N4' x"
+run ipc-msgq -q --posix recv -N "$N4"
+is "$rc:$out" "0:x" "--posix: a queue made under umask 477 is still ours to receive from"
+ipc-msgq -q --posix rm -N "$N4"
 
 # Waiting POSIX receivers: Ctrl-Z and fg, and the name removed.
 bg ipc-msgq --posix recv -N "$N5" >"$SCRATCH/r.out" 2>"$SCRATCH/r.err"
@@ -618,9 +618,7 @@ done
 is "$rows" "" "ipcs -q shows none of our keys"
 if [ -n "$mq" ]; then
 	found=
-	# The default name too: this script holds the defaults lock.
-	for f in "$mq/ipclab-test-$UNIQ"* "$mq/ipclab-$uid-msgq" \
-	    "$mq/ipclab-$uid-msgq-"*; do
+	for f in "$mq/ipclab-test-$UNIQ"* "$mq/ipclab-$uid-msgq-"*; do
 		[ -e "$f" ] && found="$found $f"
 	done
 	is "$found" "" "$mq holds none of our names"

@@ -180,7 +180,9 @@ ipc-sem -q rm -N "$name2"
 
 # The default name is the user's own.
 dfile=${SEM_AT}ipclab-$uid-sem
+made_dfile=
 if [ ! -e "$dfile" ]; then
+	made_dfile=$dfile
 	run ipc-sem create
 	check "create with no -N: $dfile" test -e "$dfile"
 	is "$(stat -c %a "$dfile")" 600 "the default semaphore is mode 0600"
@@ -422,7 +424,10 @@ left=
 for k in "$key" "$key2" "$key3" "$dkey"; do
 	[ -n "$(ipcs_row "$k")" ] && left="$left $(hex "$k")"
 done
-for f in "$file" "$SEM_AT${name2#/}" "$SEM_AT"ipclab-"$uid"-counter-*; do
+# The default name too, if this script made it (it holds the defaults
+# lock).
+for f in "$file" "$SEM_AT${name2#/}" ${made_dfile:+"$made_dfile"} \
+    "$SEM_AT"ipclab-"$uid"-counter-*; do
 	[ -e "$f" ] && left="$left $f"
 done
 is "$left" "" "nothing is left in ipcs -s or /dev/shm"
