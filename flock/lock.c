@@ -228,8 +228,12 @@ cmd_test(struct opts *o, int argc, char **argv)
 	narrate_role("test");
 	/* Not a FIFO, whose open() would wait for a writer (files.c). */
 	require_lockable(path);
-	while ((fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC)) == -1)
+	while ((fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC)) == -1) {
+		if (errno == EACCES)
+			err(1, "open %s for reading (all that test needs, "
+			    "even to ask about a write lock)", path);
 		retry_if_eintr("open %s", path);
+	}
 	if (o->kind == FLOCK) {
 		test_flock(fd, path);
 	} else {

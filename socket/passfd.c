@@ -38,6 +38,7 @@ union fd_control {
 	char		space[CMSG_SPACE(FDS_MAX * sizeof(int))];
 };
 
+static int	open_to_pass(const char *file);
 static void	refuse_fifo(const char *file);
 static void	send_fd(int sock, int filefd);
 static ssize_t	recv_fd(int sock, int *fd, int *theirs);
@@ -71,9 +72,7 @@ cmd_passfd(struct opts *o, int argc, char **argv)
 		if (close(sv[0]) == -1)
 			err(1, "close");
 		/* Opened after fork(): the parent has no copy of it. */
-		if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
-			err(1, "open %s", file);
-		say("open(\"%s\", O_RDONLY) -> fd %d", file, fd);
+		fd = open_to_pass(file);
 		send_fd(sv[1], fd);
 		if (close(fd) == -1)
 			err(1, "close");
@@ -114,6 +113,27 @@ refuse_fifo(const char *file)
 	if (stat(file, &st) == 0 && S_ISFIFO(st.st_mode))
 		errx(1, "%s is a FIFO: opening it would wait for a writer, "
 		    "perhaps for ever; pass a regular file", file);
+}
+
+/*
+ * The sender opens FILE itself: a passed descriptor carries the sender's
+ * access, so the sender must be allowed to read FILE; the receiver need
+ * not be.
+ */
+static int
+open_to_pass(const char *file)
+{
+	int fd;
+
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1) {
+		if (errno == EACCES)
+			err(1, "open %s for reading (the sender needs that "
+			    "permission; the receiver gets the descriptor, "
+			    "and needs none)", file);
+		err(1, "open %s", file);
+	}
+	say("open(\"%s\", O_RDONLY) -> fd %d", file, fd);
+	return fd;
 }
 
 /*
@@ -248,9 +268,7 @@ cmd_sendfd(struct opts *o, int argc, char **argv)
 	endpoint(&ep, o, path, "socket-fd", 0);
 	narrate_role("sender");
 	refuse_fifo(file);
-	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
-		err(1, "open %s", file);
-	say("open(\"%s\", O_RDONLY) -> fd %d", file, fd);
+	fd = open_to_pass(file);
 	sock = client_socket(&ep);
 	send_fd(sock, fd);
 	if (close(fd) == -1 || close(sock) == -1)

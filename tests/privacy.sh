@@ -523,7 +523,19 @@ else
 	denied "take a write lock on root's lock file" ipc-flock -q lock "$pub/lock" --nowait -- true
 	denied "take a shared lock on it" ipc-flock -q lock "$pub/lock" --shared --nowait -- true
 	is "$(stat -c '%a %u %s' "$pub/lock")" "600 0 0" "... root's lock file is as it was"
+	# shellcheck disable=SC2086 # the command is words
+	run $nobody ipc-flock -q test "$pub/lock"
+	like "$rc:$err" "^1:ipc-flock: open $pub/lock for reading \\(all that test needs, even to ask about a write lock\\): Permission denied\$" \
+	    "uid 65534: test root's 0600 lock file: refused, and what it needs named"
 	rm -f "$pub/lock"
+	# Passing a descriptor: the sender opens the file, so it needs the right.
+	: >"$pub/secret"
+	chmod 600 "$pub/secret"
+	# shellcheck disable=SC2086 # the command is words
+	run $nobody ipc-socket -q passfd "$pub/secret"
+	like "$rc:$err" "^1:ipc-socket: open $pub/secret for reading \\(the sender needs that permission; the receiver gets the descriptor, and needs none\\): Permission denied\$" \
+	    "uid 65534: passfd of root's 0600 file: refused in one line, the rule named"
+	rm -f "$pub/secret"
 	# shellcheck disable=SC2086 # the command is words
 	run $nobody ipc-flock -q lock "$pub/new" -- true
 	like "$rc:$err" "^1:ipc-flock: create $pub/new \\(a new file needs write permission on its directory\\): Permission denied\$" \
