@@ -45,15 +45,24 @@ rundir(void)
 	 */
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	/*
-	 * Closed even to us (made under umask 777, say): if it is our own
-	 * directory, open it up to us and try once more.  Nobody else may
-	 * swap a name of ours in a sticky /tmp, and only we can chmod it.
+	 * Closed to us: someone else's directory, or ours made under umask
+	 * 777, say.  Ours is opened up to us and tried once more: nobody
+	 * else may swap a name of ours in a sticky /tmp.
 	 */
-	if (fd == -1 && errno == EACCES && lstat(path, &st) == 0 &&
-	    S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
-	    chmod(path, 0700) == 0)
-		fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-		    O_CLOEXEC);
+	if (fd == -1 && errno == EACCES) {
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (st.st_uid != geteuid())
+				errx(1, "%s belongs to uid %ld, not to you; "
+				    "refusing to use it", path,
+				    (long)st.st_uid);
+			if (chmod(path, 0700) == -1)
+				err(1, "chmod 700 %s", path);
+			fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			    O_CLOEXEC);
+		} else {
+			errno = EACCES;	/* the open's error, not lstat's */
+		}
+	}
 	if (fd == -1) {
 		if (errno == ELOOP || errno == ENOTDIR)
 			errx(1, "%s is not a directory (a symlink or a file is "

@@ -528,6 +528,15 @@ else
 	like "$rc:$err" "^1:ipc-flock: open $pub/lock for reading \\(all that test needs, even to ask about a write lock\\): Permission denied\$" \
 	    "uid 65534: test root's 0600 lock file: refused, and what it needs named"
 	rm -f "$pub/lock"
+	# A run directory of uid 65534's name that root made, mode 0700: even
+	# unable to open it, the program says whose it is.
+	mkdir -m 755 "$pub/xdg"
+	mkdir -m 700 "$pub/xdg/ipclab-65534"
+	# shellcheck disable=SC2086 # the command is words
+	run $nobody env XDG_RUNTIME_DIR="$pub/xdg" ipc-fifo -q demo
+	like "$rc:$err" "^1:ipc-fifo: $pub/xdg/ipclab-65534 belongs to uid 0, not to you; refusing to use it\$" \
+	    "uid 65534: a run directory root made for it, closed to it: refused, its owner named"
+	rm -r "$pub/xdg"
 	# Passing a descriptor: the sender opens the file, so it needs the right.
 	: >"$pub/secret"
 	chmod 600 "$pub/secret"
