@@ -55,6 +55,27 @@
 # lines of one role ("[writer 812] ...") keep their order among
 # themselves, whatever other processes say in between; other lines keep
 # theirs.
+
+# The pages find terminal 1's program with pgrep(1) (p=$(pgrep -o -x -u
+# "$(id -u)" ipc-shm)), which on a student's machine sees that one copy.
+# Under make -j check other scripts run the same programs as the same
+# user, and the pgrep of a block once found ipc-signal.sh's supervisor
+# and sent it SIGUSR1.  So this script runs in a session of its own, and
+# the blocks' pgrep (a wrapper first in PATH) looks in that session only.
+# A signal that would end the script is passed on to it.
+if [ -z "${IPCLAB_EXAMPLES_SESSION:-}" ] && command -v setsid >/dev/null 2>&1
+then
+	IPCLAB_EXAMPLES_SESSION=yes
+	export IPCLAB_EXAMPLES_SESSION
+	setsid -w sh "$0" "$@" &
+	session=$!
+	trap 'kill -TERM "$session" 2>/dev/null' HUP INT TERM
+	while :; do
+		wait "$session"
+		rc=$?
+		kill -0 "$session" 2>/dev/null || exit "$rc"
+	done
+fi
 . "${top_srcdir:-.}/tests/tap.sh"
 
 # In a sanitizer build (.ci/run's), the pages still show what a plain
@@ -87,6 +108,13 @@ if [ "$(id -u)" = 0 ]; then
 	chown -R 65533:65533 "$SCRATCH/other"
 	as_other="setpriv --reuid=65533 --regid=65533 --clear-groups env
 	    HOME=$SCRATCH/other XDG_RUNTIME_DIR=$SCRATCH/other/run"
+fi
+if [ -n "${IPCLAB_EXAMPLES_SESSION:-}" ] && command -v pgrep >/dev/null; then
+	mkdir "$SCRATCH/bin"
+	printf '#!/bin/sh\n# pgrep in this session only (examples.sh)\nexec %s -s 0 "$@"\n' \
+	    "$(command -v pgrep)" >"$SCRATCH/bin/pgrep"
+	chmod 755 "$SCRATCH/bin" "$SCRATCH/bin/pgrep"
+	PATH=$SCRATCH/bin:$PATH
 fi
 user=$(${as_student:-} id -un)
 group=$(${as_student:-} id -gn)
