@@ -38,7 +38,7 @@ union fd_control {
 	char		space[CMSG_SPACE(FDS_MAX * sizeof(int))];
 };
 
-static int	open_to_pass(const char *file);
+static void	open_failed(const char *file) __attribute__((noreturn));
 static void	refuse_fifo(const char *file);
 static void	send_fd(int sock, int filefd);
 static ssize_t	recv_fd(int sock, int *fd, int *theirs);
@@ -72,7 +72,9 @@ cmd_passfd(struct opts *o, int argc, char **argv)
 		if (close(sv[0]) == -1)
 			err(1, "close");
 		/* Opened after fork(): the parent has no copy of it. */
-		fd = open_to_pass(file);
+		if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
+			open_failed(file);
+		say("open(\"%s\", O_RDONLY) -> fd %d", file, fd);
 		send_fd(sv[1], fd);
 		if (close(fd) == -1)
 			err(1, "close");
@@ -116,24 +118,18 @@ refuse_fifo(const char *file)
 }
 
 /*
- * The sender opens FILE itself: a passed descriptor carries the sender's
- * access, so the sender must be allowed to read FILE; the receiver need
- * not be.
+ * The sender's open() of FILE failed.  A passed descriptor carries the
+ * sender's access, so the sender must be allowed to read FILE; the
+ * receiver need not be.
  */
-static int
-open_to_pass(const char *file)
+static void
+open_failed(const char *file)
 {
-	int fd;
-
-	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1) {
-		if (errno == EACCES)
-			err(1, "open %s for reading (the sender needs that "
-			    "permission; the receiver gets the descriptor, "
-			    "and needs none)", file);
-		err(1, "open %s", file);
-	}
-	say("open(\"%s\", O_RDONLY) -> fd %d", file, fd);
-	return fd;
+	if (errno == EACCES)
+		err(1, "open %s for reading (the sender needs that "
+		    "permission; the receiver gets the descriptor, "
+		    "and needs none)", file);
+	err(1, "open %s", file);
 }
 
 /*
@@ -268,7 +264,9 @@ cmd_sendfd(struct opts *o, int argc, char **argv)
 	endpoint(&ep, o, path, "socket-fd", 0);
 	narrate_role("sender");
 	refuse_fifo(file);
-	fd = open_to_pass(file);
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
+		open_failed(file);
+	say("open(\"%s\", O_RDONLY) -> fd %d", file, fd);
 	sock = client_socket(&ep);
 	send_fd(sock, fd);
 	if (close(fd) == -1 || close(sock) == -1)
