@@ -20,47 +20,82 @@
 #include "ipclab.h"
 #include "ipc-flock.h"
 
+/* The lines about one file that a reading keeps; the rest are left out. */
+#define FILE_LOCKS_MAX	64
+
 /*
- * Keep the lines about the file ST.  Each line names the file by its
- * device (major:minor, in hex) and inode number, as lslocks(8) reads it.
+ * One reading of /proc/locks: the lines about the file DEV ("fe:00:1234",
+ * device in hex and inode number, as lslocks(8) reads it), at most MAX of
+ * them into PL; how many, or -1 when the list cannot be opened.
  */
-int
-proc_locks(const struct stat *st, void (*fn)(const struct proc_lock *,
-    void *), void *arg)
+static int
+read_proc_locks(const char *dev, struct proc_lock *pl, int max)
 {
-	char line[256], dev[64], *w[8], *word, *save;
-	struct proc_lock pl;
+	static char buf[1 << 16];
+	char line[256], *w[8], *word, *save;
 	FILE *f;
 	int n = 0, nw;
 
 	if ((f = fopen("/proc/locks", "re")) == NULL)
 		return -1;
-	snprintf(dev, sizeof(dev), "%02x:%02x:%lu", major(st->st_dev),
-	    minor(st->st_dev), (unsigned long)st->st_ino);
-	while (fgets(line, sizeof(line), f) != NULL) {
-		memset(&pl, 0, sizeof(pl));
+	/* A read(2) as large as the kernel's page, not stdio's 1 KiB. */
+	(void)setvbuf(f, buf, _IOFBF, sizeof(buf));
+	while (n < max && fgets(line, sizeof(line), f) != NULL) {
+		memset(&pl[n], 0, sizeof(pl[n]));
 		nw = 0;
 		/* "1: -> POSIX ADVISORY WRITE 4242 fe:00:1234 0 EOF" */
 		for (word = strtok_r(line, " \n", &save); word != NULL;
 		    word = strtok_r(NULL, " \n", &save)) {
 			if (strcmp(word, "->") == 0)
-				pl.waiting = 1;
+				pl[n].waiting = 1;
 			else if (nw < 8)
 				w[nw++] = word;
 		}
 		/* id: class mode type pid device:inode start end */
 		if (nw < 8 || strcmp(w[5], dev) != 0)
 			continue;
-		snprintf(pl.class, sizeof(pl.class), "%s", w[1]);
-		snprintf(pl.type, sizeof(pl.type), "%s", w[3]);
-		pl.pid = strtol(w[4], NULL, 10);
-		snprintf(pl.start, sizeof(pl.start), "%s", w[6]);
-		snprintf(pl.end, sizeof(pl.end), "%s", w[7]);
+		snprintf(pl[n].class, sizeof(pl[n].class), "%s", w[1]);
+		snprintf(pl[n].type, sizeof(pl[n].type), "%s", w[3]);
+		pl[n].pid = strtol(w[4], NULL, 10);
+		snprintf(pl[n].start, sizeof(pl[n].start), "%s", w[6]);
+		snprintf(pl[n].end, sizeof(pl[n].end), "%s", w[7]);
 		n++;
-		if (fn != NULL)
-			fn(&pl, arg);
 	}
 	(void)fclose(f);
+	return n;
+}
+
+/*
+ * Pass FN the lines about the file ST; how many, or -1.
+ *
+ * The list is no snapshot: the kernel writes it afresh for each read(2),
+ * a page at most, and resumes at the same line number.  A lock taken or
+ * let go elsewhere in between shifts the list, and one line comes twice
+ * or not at all.  So read it until two readings agree about this file.
+ */
+int
+proc_locks(const struct stat *st, void (*fn)(const struct proc_lock *,
+    void *), void *arg)
+{
+	struct proc_lock got[FILE_LOCKS_MAX], again[FILE_LOCKS_MAX];
+	char dev[64];
+	int i, n, m, readings;
+
+	snprintf(dev, sizeof(dev), "%02x:%02x:%lu", major(st->st_dev),
+	    minor(st->st_dev), (unsigned long)st->st_ino);
+	if ((n = read_proc_locks(dev, got, FILE_LOCKS_MAX)) == -1)
+		return -1;
+	for (readings = 1; readings < 10; readings++) {
+		if ((m = read_proc_locks(dev, again, FILE_LOCKS_MAX)) == -1)
+			return -1;
+		if (m == n &&
+		    memcmp(got, again, (size_t)n * sizeof(got[0])) == 0)
+			break;
+		memcpy(got, again, (size_t)m * sizeof(got[0]));
+		n = m;
+	}
+	for (i = 0; i < n && fn != NULL; i++)
+		fn(&got[i], arg);
 	return n;
 }
 

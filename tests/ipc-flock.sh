@@ -203,6 +203,37 @@ reap_bg "$waiter"
 is "$rc" 0 "lock --flock completes after SIGSTOP/SIGCONT once flock(1) lets go"
 is "$(cat "$SCRATCH/w.out")" "got" "... and runs its command"
 
+# /proc/locks is no snapshot: the kernel writes it afresh for each read(),
+# a page at most, and a lock taken or let go in between shows one line
+# twice or hides it.  150 other locks (two pages), one churning, and the
+# holder of F must still be named once, every time.
+bg flock "$F" sleep 30
+holder=$bg_pid
+check "flock(1) holds the file again" wait_for 5 is_locked --flock "$F"
+h=$(holder_pid "$holder")
+mkdir "$SCRATCH/busy"
+# shellcheck disable=SC2016 # the inner shell's
+bg sh -c 'i=0; while [ $i -lt 150 ]; do
+	flock "$0/$i" sleep 30 & i=$((i + 1)); done; wait' "$SCRATCH/busy"
+others=$bg_pid
+# shellcheck disable=SC2016
+bg sh -c 'while :; do flock "$0" true; done' "$SCRATCH/busy/churn"
+churn=$bg_pid
+# shellcheck disable=SC2016
+check "150 other locks are taken" wait_for 10 sh -c \
+    '[ "$(grep -c FLOCK /proc/locks)" -gt 150 ]'
+torn=0 i=0
+while [ $i -lt 200 ]; do
+	run ipc-flock -q test --flock "$F"
+	[ "$out" = "locked: an exclusive lock (flock) held by pid $h" ] ||
+	    torn=$((torn + 1))
+	i=$((i + 1))
+done
+is "$torn" 0 "test --flock beside 150 locks, one churning: the holder, once, in 200 of 200"
+released "$churn"
+released "$others"
+released "$holder"
+
 # Ranges and shared locks.
 bg ipc-flock -q lock --start 10 --len 10 "$F" -- sleep 30
 holder=$bg_pid
