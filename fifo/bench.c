@@ -47,7 +47,7 @@ bench_stream(struct bench *b, char *buf)
 	 */
 	pin_to_cpu(b->cpu[0]);
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0) {
 		while ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
 			retry_if_eintr("open %s", path);
@@ -87,7 +87,7 @@ bench_pingpong(struct bench *b, char *buf)
 	/* The echo child inherits this pinning (see bench_stream). */
 	pin_to_cpu(b->cpu[1]);
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0) {
 		while ((dfd = open(down, O_RDONLY | O_CLOEXEC)) == -1)
 			retry_if_eintr("open %s", down);

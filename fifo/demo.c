@@ -65,7 +65,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 
 	say_fork("the writer");
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0)
 		demo_writer(path, msg);
 	at_exit_stop_child(pid);

@@ -142,7 +142,7 @@ bench_handoff(const struct opts *o, struct bench *b, char paths[3][PATH_MAX])
 	if (pipe(ready) == -1)
 		err(1, "pipe");
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0)
 		handoff_child(o, b, paths, fd, ready, parent);
 	at_exit_stop_child(pid);

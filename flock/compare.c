@@ -93,7 +93,7 @@ after_fork(enum kind kind, int fd)
 	(void)snprintf(label, sizeof(label), "%s heir", kind_name[kind]);
 	say_fork("the %s, a child that inherits fd %d", label, fd);
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0)
 		child_try(label, kind, fd, "the inherited");
 	at_exit_stop_child(pid);
@@ -125,7 +125,7 @@ after_close(enum kind kind, const char *path)
 	(void)snprintf(label, sizeof(label), "%s newcomer", kind_name[kind]);
 	say_fork("the %s, a child that opens the file for itself", label);
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0) {
 		if ((fd2 = open(path, O_RDWR | O_CLOEXEC)) == -1)
 			err(1, "open %s", path);

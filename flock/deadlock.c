@@ -67,7 +67,7 @@ cmd_deadlock(struct opts *o, int argc, char **argv)
 
 	say_fork("the child");
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0) {
 		/* Its copy of fd goes first: it holds no lock yet to lose. */
 		if (close(fd) == -1)

@@ -63,7 +63,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 	parent = getpid();
 	say_fork("the producer");
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0) {
 		narrate_role("producer");
 		die_with_parent(parent, SIGKILL);

@@ -180,7 +180,7 @@ run_command(char **cmd)
 
 	say_fork("the process that runs %s", cmd[0]);
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0) {
 		narrate_role("cmd");
 		/*

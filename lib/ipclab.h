@@ -169,6 +169,11 @@ const char *file_kind(mode_t mode);
 
 /* The number in a /proc file such as /proc/sys/fs/pipe-max-size, or -1. */
 long long	proc_limit(const char *path);
+/*
+ * fork() returned -1: "fork: strerror" and exit 1; for EAGAIN, which
+ * limit on processes was reached (ulimit -u, RLIMIT_NPROC, most often).
+ */
+void		fork_failed(void) __attribute__((noreturn));
 /* In a child after fork(): get SIG when the parent dies (prctl). */
 void		die_with_parent(pid_t parent, int sig);
 /*

@@ -1,13 +1,15 @@
 /*
  * proc.c - process plumbing: read a kernel limit from /proc, to name it
- * in an error; make a forked child die with its parent; let a signal
- * interrupt a blocking call.
+ * in an error; say why fork() failed; make a forked child die with its
+ * parent; let a signal interrupt a blocking call.
  */
 #include "config.h"
 
 #include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include <err.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,6 +29,28 @@ proc_limit(const char *path)
 	ok = fscanf(f, "%lld", &v) == 1;
 	(void)fclose(f);
 	return ok ? v : -1;
+}
+
+/*
+ * A shared lab server often caps how many processes each user may run at
+ * once, and a demo's workers count against it: say so.  The limit counts
+ * every process of the user's real uid, in all its terminals.
+ */
+void
+fork_failed(void)
+{
+	struct rlimit rl;
+
+	if (errno != EAGAIN)
+		fork_failed();
+	if (getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		errx(1, "fork: %s (your user may run %llu processes at once, "
+		    "and runs that many: RLIMIT_NPROC, see ulimit -u; or a "
+		    "cgroup's pids.max is reached)", strerror(EAGAIN),
+		    (unsigned long long)rl.rlim_cur);
+	errx(1, "fork: %s (a limit on processes is reached: a cgroup's "
+	    "pids.max, or the system's kernel.threads-max or "
+	    "kernel.pid_max)", strerror(EAGAIN));
 }
 
 /*

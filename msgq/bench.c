@@ -193,7 +193,7 @@ time_with_peer(const struct bench *b, const struct queues *q,
 	interrupt_with(SIGCHLD, on_sigchld);
 	parent = getpid();
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0) {
 		die_with_parent(parent, SIGKILL);
 		bench_peer(b, q);

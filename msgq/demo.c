@@ -82,7 +82,7 @@ demo_sysv(struct opts *o)
 	parent = getpid();
 	say_fork("the child");
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0) {
 		narrate_role("child");
 		die_with_parent(parent, SIGKILL);
@@ -238,7 +238,7 @@ demo_posix(struct opts *o)
 
 	say_fork("the child");
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0) {
 		narrate_role("child");
 		demo_posix_child(o, name);

@@ -58,7 +58,7 @@ cmd_atomic(struct opts *o, int argc, char **argv)
 	for (w = 0; w < o->writers; w++) {
 		say_fork("writer %lld", w + 1);
 		if ((pids[w] = fork()) == -1)
-			err(1, "fork");
+			fork_failed();
 		if (pids[w] == 0) {
 			narrate_role("writer");
 			if (close(fd[0]) == -1)

@@ -58,7 +58,7 @@ fork_sender(const struct bench *b, int fd[2], char *buf,
 	pid_t pid;
 
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0) {
 		pin_to_cpu(b->cpu[0]);
 		if (close(fd[0]) == -1)
@@ -97,7 +97,7 @@ bench_pingpong(struct bench *b, char *buf)
 	if (pipe(down) == -1 || pipe(up) == -1)
 		err(1, "pipe");
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0) {
 		pin_to_cpu(b->cpu[1]);
 		if (close(down[1]) == -1 || close(up[0]) == -1)

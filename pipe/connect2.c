@@ -55,7 +55,7 @@ run_pipeline(char **cmd1, char **cmd2, int pipefail)
 
 	say_fork("the process for %s", cmd1[0]);
 	if ((pid1 = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid1 == 0) {
 		narrate_role("cmd1");
 		/* CMD1 only writes: it has no use for the read end. */
@@ -81,7 +81,7 @@ run_pipeline(char **cmd1, char **cmd2, int pipefail)
 
 	say_fork("the process for %s", cmd2[0]);
 	if ((pid2 = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid2 == 0) {
 		narrate_role("cmd2");
 		/*

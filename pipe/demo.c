@@ -44,7 +44,7 @@ child_writes(const char *msg)
 	    fd[0], fd[1]);
 	say_fork("the child");
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0) {
 		narrate_role("child");
 		/* A process closes the end it does not use. */
@@ -109,7 +109,7 @@ parent_writes(const char *msg)
 	    fd[0], fd[1]);
 	say_fork("the child");
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0) {
 		narrate_role("child");
 		read_message(fd, "child");

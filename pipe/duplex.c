@@ -50,7 +50,7 @@ cmd_duplex(struct opts *o, int argc, char **argv)
 	say("pipe(up) -> %d, %d: child to parent", up[0], up[1]);
 	say_fork("the child");
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0) {
 		narrate_role("child");
 		if (close(down[1]) == -1 || close(up[0]) == -1)

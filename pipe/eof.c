@@ -47,7 +47,7 @@ cmd_eof(struct opts *o, int argc, char **argv)
 	say("pipe(fd) -> fd[0]=%d, fd[1]=%d", fd[0], fd[1]);
 	say_fork("the writer");
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0) {
 		narrate_role("writer");
 		if (close(fd[0]) == -1)

@@ -51,7 +51,7 @@ cmd_sigpipe(struct opts *o, int argc, char **argv)
 	    go[0], go[1]);
 	say_fork("the writer");
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0)
 		sigpipe_writer(o, fd, go);
 	at_exit_stop_child(pid);

@@ -93,7 +93,7 @@ cmd_counter(struct opts *o, int argc, char **argv)
 	for (w = 0; w < o->workers; w++) {
 		say_fork("worker %lld", w + 1);
 		if ((pids[w] = fork()) == -1)
-			err(1, "fork");
+			fork_failed();
 		if (pids[w] == 0)
 			work(c, l, o->count, (int)w + 1, gate, parent);
 		at_exit_stop_child(pids[w]);

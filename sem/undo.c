@@ -106,7 +106,7 @@ fork_holder(int ready[2])
 	make_ready(ready);
 	say_fork("the holder");
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0) {
 		narrate_role("holder");
 		die_with_parent(parent, SIGKILL);

@@ -101,7 +101,7 @@ fork_flushed(void)
 	if (fflush(stdout) == EOF)
 		err(1, "write error on standard output");
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	return pid;
 }
 

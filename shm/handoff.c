@@ -93,7 +93,7 @@ handoff(long long count)
 		err(1, "write error on standard output");
 	say_fork("the writer");
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0) {
 		write_messages(h, count);
 		_exit(0);
@@ -322,7 +322,7 @@ handoff_in_region(const struct opts *o, long long count)
 		err(1, "write error on standard output");
 	say_fork("the writer");
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0) {
 		if (sem)
 			write_messages(h, count);

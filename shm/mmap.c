@@ -70,7 +70,7 @@ mmap_kinds(long page)
 		err(1, "write error on standard output");
 	say_fork("the child");
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0) {
 		narrate_role("child");
 		/*

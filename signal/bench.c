@@ -61,7 +61,7 @@ cmd_bench(struct opts *o, int argc, char **argv)
 	if (sigprocmask(SIG_BLOCK, &pong, NULL) == -1)
 		err(1, "sigprocmask");
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0)
 		echo_child(&ping, parent, b.cpu[1]);
 	at_exit_stop_child(pid);

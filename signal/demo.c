@@ -72,7 +72,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 		err(1, "pipe");
 	say_fork("the receiver");
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0) {
 		narrate_role("receiver");
 		if (close(go[1]) == -1)

@@ -43,7 +43,7 @@ start_worker(struct supervisor *s, int i)
 	}
 	say_fork("worker %d", i + 1);
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0)
 		worker_main(s, i + 1, hang_after);
 	w->pid = pid;

@@ -68,7 +68,7 @@ bench_pair(const struct bench *b, struct endpoint *ep, int sv[2],
 			err(1, "socketpair");
 		pin_to_cpu(b->cpu[sender_cpu_in_child ? 0 : 1]);
 		if ((pid = fork()) == -1)
-			err(1, "fork");
+			fork_failed();
 		if (pid == 0) {
 			if (close(sv[0]) == -1)
 				err(1, "close");
@@ -86,7 +86,7 @@ bench_pair(const struct bench *b, struct endpoint *ep, int sv[2],
 	lfd = server_socket(ep);
 	pin_to_cpu(b->cpu[sender_cpu_in_child ? 0 : 1]);
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0) {
 		narrate_quiet(1);
 		if (close(lfd) == -1)

@@ -69,7 +69,7 @@ cmd_cred(struct opts *o, int argc, char **argv)
 	    "sender's credentials", lfd);
 	say_fork("the client");
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0) {
 		forked_client(lfd);
 		cred_client(&ep);

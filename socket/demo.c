@@ -79,7 +79,7 @@ cmd_demo(struct opts *o, int argc, char **argv)
 	    "not a socket", (long long)st.st_size);
 	say_fork("the client");
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0) {
 		forked_client(lfd);
 		demo_client(&ep, argc, lines);

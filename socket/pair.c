@@ -53,7 +53,7 @@ cmd_pair(struct opts *o, int argc, char **argv)
 	    "sockets; each end reads and writes", sv[0], sv[1]);
 	say_fork("the child");
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0) {
 		narrate_role("child");
 		if (close(sv[0]) == -1)

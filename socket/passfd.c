@@ -66,7 +66,7 @@ cmd_passfd(struct opts *o, int argc, char **argv)
 	say("socketpair(AF_UNIX, SOCK_STREAM) -> %d, %d", sv[0], sv[1]);
 	say_fork("the sender");
 	if ((pid = fork()) == -1)
-		err(1, "fork");
+		fork_failed();
 	if (pid == 0) {
 		narrate_role("sender");
 		if (close(sv[0]) == -1)

@@ -1,18 +1,15 @@
 #!/bin/sh
-# limits.sh - a queue the kernel's limits refuse is refused with the limit
-# named: POSIX queues beyond /proc/sys/fs/mqueue/msg_max or msgsize_max,
-# beyond the hard ceilings no privilege passes, or beyond
-# RLIMIT_MSGQUEUE; a System V message beyond /proc/sys/kernel/msgmax.
-# Each refusal is exit 1 and creates nothing.  A process with
+# limits.sh - what the kernel's limits refuse is refused with the limit
+# named: a fork beyond RLIMIT_NPROC; POSIX queues beyond
+# /proc/sys/fs/mqueue/msg_max or msgsize_max, beyond the hard ceilings no
+# privilege passes, or beyond RLIMIT_MSGQUEUE; a System V message beyond
+# /proc/sys/kernel/msgmax.  Each refusal is exit 1 and leaves nothing.  A process with
 # CAP_SYS_RESOURCE (root, usually) may go above msg_max and msgsize_max,
 # up to the ceilings: then the queue is made, as the man page says.
 # tap.sh's run sets out, err and rc; 'shellcheck -x' sees that.
 # shellcheck disable=SC1091,SC2154
 . "${top_srcdir:-.}/tests/tap.sh"
 . "${top_srcdir:-.}/tests/objects.sh"
-
-[ -r /proc/sys/fs/mqueue/msg_max ] ||
-    skip_all "no /proc/sys/fs/mqueue: POSIX message queues are not there"
 
 N=/ipclab-test-$UNIQ
 K=$(printf '0x%08x' $((0x7e100000 + ($$ % 100000) * 16)))
@@ -23,20 +20,6 @@ ours_cleanup() {
 	tap_cleanup
 }
 trap ours_cleanup EXIT
-
-msg_max=$(cat /proc/sys/fs/mqueue/msg_max)
-msgsize_max=$(cat /proc/sys/fs/mqueue/msgsize_max)
-# The ceilings in ipc/mqueue.c: HARD_MSGMAX and HARD_MSGSIZEMAX.
-hard_msgmax=65536
-hard_msgsizemax=16777216
-# CAP_SYS_RESOURCE is capability 24.
-cap=$(awk '/^CapEff:/ { print $2 }' /proc/self/status)
-if [ $(((0x$cap >> 24) & 1)) -eq 1 ]; then
-	privileged=1
-	diag "we have CAP_SYS_RESOURCE: msg_max and msgsize_max do not bind us"
-else
-	privileged=0
-fi
 
 # made DESC: the queue $N exists; remove it.
 made() {
@@ -66,6 +49,63 @@ refused() {
 		diag "made: $(objects_new | tr '\n' ' ')"
 	fi
 }
+
+# RLIMIT_NPROC, the number of processes a user may run at once, which a
+# lab server may keep low: a fork it refuses is named, exit 1, and what
+# the run had made is gone.  Root passes the limit; as root the programs
+# run as uid 65534, as a student on such a server.
+as=
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+	chmod 711 "$SCRATCH"
+	mkdir -m 700 "$SCRATCH/student"
+	chown 65534:65534 "$SCRATCH/student"
+	as="setpriv --reuid=65534 --regid=65534 --clear-groups env
+	    XDG_RUNTIME_DIR=$SCRATCH/student"
+fi
+student_rundir=$SCRATCH/student/ipclab-65534
+[ -n "$as" ] || student_rundir=$XDG_RUNTIME_DIR/ipclab-$(id -u)
+if ! command -v prlimit >/dev/null 2>&1; then
+	skip "no prlimit to lower RLIMIT_NPROC with"
+elif [ "$(id -u)" = 0 ] && [ -z "$as" ]; then
+	skip "no setpriv: root passes RLIMIT_NPROC"
+else
+	# A count of 1 is the program itself: every fork is refused.
+	posix="ipc-msgq --posix demo"
+	[ -r /proc/sys/fs/mqueue/msg_max ] || posix=
+	for cmd in "ipc-pipe demo" "connect2 echo hi -- cat" "ipc-fifo demo" \
+	    "ipc-msgq demo" ${posix:+"$posix"} "ipc-shm demo" \
+	    "ipc-shm --posix demo" "ipc-sem counter -w 2 -n 10" \
+	    "ipc-socket demo" "ipc-flock demo" "ipc-signal demo" \
+	    "ipc-signal supervise --run 1"; do
+		prog=${cmd%% *}
+		# shellcheck disable=SC2086 # $as and $cmd are words
+		refused "$cmd under 'ulimit -u 1'" \
+		    "^$prog: fork: .*RLIMIT_NPROC, see ulimit -u" \
+		    $as prlimit --nproc=1 $cmd
+	done
+fi
+is "$(ls -A "$student_rundir" 2>/dev/null)" "" \
+    "... and nothing is left in the run directory"
+
+if [ ! -r /proc/sys/fs/mqueue/msg_max ]; then
+	skip "no /proc/sys/fs/mqueue: POSIX message queues are not there"
+	done_testing
+	exit 0
+fi
+
+msg_max=$(cat /proc/sys/fs/mqueue/msg_max)
+msgsize_max=$(cat /proc/sys/fs/mqueue/msgsize_max)
+# The ceilings in ipc/mqueue.c: HARD_MSGMAX and HARD_MSGSIZEMAX.
+hard_msgmax=65536
+hard_msgsizemax=16777216
+# CAP_SYS_RESOURCE is capability 24.
+cap=$(awk '/^CapEff:/ { print $2 }' /proc/self/status)
+if [ $(((0x$cap >> 24) & 1)) -eq 1 ]; then
+	privileged=1
+	diag "we have CAP_SYS_RESOURCE: msg_max and msgsize_max do not bind us"
+else
+	privileged=0
+fi
 
 # At the limits: allowed to everyone.  (A small mq_msgsize or mq_maxmsg
 # beside them keeps the queue within RLIMIT_MSGQUEUE.)
