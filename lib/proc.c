@@ -42,11 +42,14 @@ fork_failed(void)
 	struct rlimit rl;
 
 	if (errno != EAGAIN)
-		fork_failed();
-	if (getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
-		errx(1, "fork: %s (your user may run %llu processes at once, "
-		    "and runs that many: RLIMIT_NPROC, see ulimit -u; or a "
-		    "cgroup's pids.max is reached)", strerror(EAGAIN),
+		err(1, "fork");
+	/* Root passes RLIMIT_NPROC (CAP_SYS_RESOURCE); a student does not. */
+	if (geteuid() != 0 && getrlimit(RLIMIT_NPROC, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY)
+		errx(1, "fork: %s (a limit on processes is reached, most "
+		    "often your user's: RLIMIT_NPROC, see ulimit -u, lets you "
+		    "run %llu at once in all your terminals; or a cgroup's "
+		    "pids.max)", strerror(EAGAIN),
 		    (unsigned long long)rl.rlim_cur);
 	errx(1, "fork: %s (a limit on processes is reached: a cgroup's "
 	    "pids.max, or the system's kernel.threads-max or "

@@ -88,6 +88,17 @@ else
 		    "^$prog: fork: .*RLIMIT_NPROC, see ulimit -u" \
 		    $as prlimit --nproc=1 $cmd
 	done
+	# Any other failure is the bare strerror: strace makes fork() fail
+	# with ENOMEM.
+	if strace -o /dev/null true 2>/dev/null; then
+		refused "ipc-pipe demo, fork failing with ENOMEM" \
+		    "^ipc-pipe: fork: [A-Z][a-z ]*\$" \
+		    strace -o /dev/null -e trace=clone,clone3,fork,vfork \
+		    -e inject=clone,clone3,fork,vfork:error=ENOMEM ipc-pipe demo
+	else
+		skip "no strace that may trace: fork cannot be made to fail"
+		skip "no strace that may trace: fork cannot be made to fail"
+	fi
 	ASAN_OPTIONS=$asan
 fi
 is "$(ls -A "$student_rundir" 2>/dev/null)" "" \
