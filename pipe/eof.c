@@ -14,6 +14,7 @@
 #include <err.h>
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -22,6 +23,7 @@
 
 static int	eof_never_came(struct opts *o, int fd[2], pid_t pid,
 		    size_t total);
+static int	writer_has_exited(pid_t pid);
 
 /*
  * eof: a writer writes three lines and exits; the parent reads until
@@ -36,7 +38,8 @@ cmd_eof(struct opts *o, int argc, char **argv)
 	size_t total = 0;
 	ssize_t n;
 	pid_t pid;
-	int fd[2], r, status;
+	int fd[2], r, status, waited = 0;
+	int wait_ms = (int)(o->timeout * 1000);
 
 	(void)argv;
 	if (argc > 0)
@@ -75,12 +78,25 @@ cmd_eof(struct opts *o, int argc, char **argv)
 	for (;;) {
 		stop_if_signalled();
 		/* poll() bounds the wait, so a missing EOF cannot hang us. */
-		if ((r = poll(&pfd, 1, (int)(o->timeout * 1000))) == -1) {
+		if ((r = poll(&pfd, 1, wait_ms)) == -1) {
 			retry_if_eintr("poll");
 			continue;
 		}
-		if (r == 0)
+		if (r == 0 && wait_ms == 0)
 			return eof_never_came(o, fd, pid, total);
+		if (r == 0) {
+			/*
+			 * No verdict while a slow writer still holds fd[1].
+			 * Once it is gone, all it wrote is in the pipe: read
+			 * what is waiting, without waiting any more.
+			 */
+			if (writer_has_exited(pid))
+				wait_ms = 0;
+			else if (!waited++)
+				say("no data for %g s, but the writer still "
+				    "runs: waiting on", o->timeout);
+			continue;
+		}
 		if ((n = read(fd[0], buf, sizeof(buf))) == -1) {
 			retry_if_eintr("read(fd[0])");
 			continue;
@@ -100,7 +116,7 @@ cmd_eof(struct opts *o, int argc, char **argv)
 }
 
 /*
- * The wait timed out: no EOF although the writer is long gone.  With
+ * The writer has exited and nothing is left to read, yet no EOF.  With
  * --leave-open that is the lesson; close the forgotten end and EOF comes
  * at once.
  */
@@ -130,4 +146,20 @@ eof_never_came(struct opts *o, int fd[2], pid_t pid, size_t total)
 	printf("EOF after %zu bytes, once the reader closed its own fd[1]\n",
 	    total);
 	return 0;
+}
+
+/*
+ * Has the writer exited?  waitid() with WNOWAIT only looks: the writer is
+ * still there for waitpid() to reap.
+ */
+static int
+writer_has_exited(pid_t pid)
+{
+	siginfo_t si;
+
+	si.si_pid = 0;
+	while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT)
+	    == -1)
+		retry_if_eintr("waitid %ld", (long)pid);
+	return si.si_pid != 0;
 }

@@ -73,6 +73,30 @@ is "$rc" 0 "eof --leave-open exits 0 (it showed what it meant to)"
 like "$out" '^no EOF after 0.3 seconds' "eof --leave-open: no EOF while the reader holds fd[1]"
 like "$out" 'EOF after 21 bytes, once the reader closed its own fd\[1\]$' \
     "eof --leave-open: EOF once it closes it"
+# A slow writer is no missing EOF: strace delays its close(), then its
+# write(), by more than the timeout.
+if command -v strace >/dev/null 2>&1 &&
+    strace -f -o /dev/null true 2>/dev/null; then
+	run env ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
+	    strace -f -qq -o /dev/null -e inject=close:delay_enter=300000 \
+	    ipc-pipe -q eof -t 0.1
+	is "$rc:$out" "0:line 1
+line 2
+line 3
+EOF after 21 bytes" "eof -t 0.1, the writer's close 0.3 s late: still EOF, exit 0"
+	run env ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
+	    strace -f -qq -o /dev/null -e inject=write:delay_enter=300000 \
+	    ipc-pipe -q eof -t 0.1 --leave-open
+	is "$rc:$out" "0:line 1
+line 2
+line 3
+no EOF after 0.1 seconds: the writer has exited, but this process still holds fd[1]
+EOF after 21 bytes, once the reader closed its own fd[1]" \
+	    "eof --leave-open -t 0.1, the data 0.3 s late: read, then the lesson"
+else
+	skip "strace cannot trace here"
+	skip "strace cannot trace here"
+fi
 
 # capacity: 64 KiB by default; --set takes, rounded to pages.
 run ipc-pipe -q capacity
