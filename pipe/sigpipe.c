@@ -96,6 +96,7 @@ static void
 sigpipe_writer(struct opts *o, int fd[2], int go[2])
 {
 	char buf[64];
+	sigset_t pipe_only;
 	ssize_t n;
 
 	narrate_role("writer");
@@ -106,6 +107,14 @@ sigpipe_writer(struct opts *o, int fd[2], int go[2])
 	 */
 	if (signal(SIGPIPE, o->ignore ? SIG_IGN : SIG_DFL) == SIG_ERR)
 		err(1, "signal SIGPIPE");
+	/*
+	 * The signal mask survives fork and exec too: a blocked SIGPIPE
+	 * would only wait, and write() fail with EPIPE.  Unblock it.
+	 */
+	sigemptyset(&pipe_only);
+	sigaddset(&pipe_only, SIGPIPE);
+	if (sigprocmask(SIG_UNBLOCK, &pipe_only, NULL) == -1)
+		err(1, "sigprocmask");
 	say("SIGPIPE is %s", o->ignore ? "ignored" : "left to its "
 	    "default action: terminate");
 	/* Drop the read end, or this writer would be a reader of its own. */

@@ -145,6 +145,13 @@ if env --ignore-signal=PIPE true 2>/dev/null; then
 else
 	skip "env has no --ignore-signal"
 fi
+if env --block-signal=PIPE true 2>/dev/null; then
+	run env --block-signal=PIPE ipc-pipe -q sigpipe
+	is "$rc:$out" "0:writer: killed by SIGPIPE, as the kernel does to a writer with no reader" \
+	    "sigpipe: SIGPIPE blocked by the caller is unblocked"
+else
+	skip "env has no --block-signal"
+fi
 
 # atomic: no torn records at or below PIPE_BUF.
 run ipc-pipe -q atomic -w 4 -s 512
