@@ -132,6 +132,24 @@ run_pipeline(char **cmd1, char **cmd2, int pipefail)
 static void
 before_exec(pid_t parent, const char *name)
 {
+	static const int caught[] = { SIGHUP, SIGINT, SIGTERM };
+	struct sigaction sa;
+	sigset_t pipe_only;
+	size_t i;
+
+	/*
+	 * connect2's handlers only note a signal, and execvp() would forget
+	 * the note: back to the default action (an ignored one stays so),
+	 * and die now of one that came already.
+	 */
+	for (i = 0; i < sizeof(caught) / sizeof(caught[0]); i++) {
+		if (sigaction(caught[i], NULL, &sa) == -1)
+			err(126, "sigaction");
+		if (sa.sa_handler != SIG_IGN &&
+		    signal(caught[i], SIG_DFL) == SIG_ERR)
+			err(126, "signal");
+	}
+	stop_if_signalled();
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1)
 		err(126, "prctl PR_SET_PDEATHSIG");
 	if (getppid() != parent)
@@ -139,9 +157,14 @@ before_exec(pid_t parent, const char *name)
 	/*
 	 * An ignored SIGPIPE would be inherited through exec, and then
 	 * "yes | head" would never end: CMD1 must die of it, as in a shell.
+	 * So would a blocked one, the signal mask being inherited too.
 	 */
 	if (signal(SIGPIPE, SIG_DFL) == SIG_ERR)
 		err(126, "signal SIGPIPE");
+	sigemptyset(&pipe_only);
+	sigaddset(&pipe_only, SIGPIPE);
+	if (sigprocmask(SIG_UNBLOCK, &pipe_only, NULL) == -1)
+		err(126, "sigprocmask");
 	say("execvp(\"%s\", ...): this process becomes %s", name, name);
 }
 

@@ -54,6 +54,35 @@ if env --ignore-signal=PIPE true 2>/dev/null; then
 else
 	skip "env has no --ignore-signal"
 fi
+# The signal mask is inherited too: a caller's blocked SIGPIPE is not
+# CMD1's.  With -p, yes's death by SIGPIPE is the status: 128+13.
+if env --block-signal=PIPE true 2>/dev/null; then
+	run -t 10 env --block-signal=PIPE connect2 -q -p yes -- head -n 1
+	is "$rc:$out:$err" "141:y:" \
+	    "yes | head ends by SIGPIPE when the caller blocked it"
+else
+	skip "env has no --block-signal"
+fi
+
+# A signal that comes between fork() and execvp() is not lost: strace
+# holds each child for a second in getppid(), and SIGTERM comes then.
+if command -v strace >/dev/null 2>&1 &&
+    strace -f -o /dev/null true 2>/dev/null; then
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" timeout -k 2 20 \
+	    strace -f -qq -o /dev/null -e inject=getppid:delay_exit=1000000 \
+	    env --default-signal=INT,TERM connect2 -q sleep 30 -- sleep 31 &
+	pid=$!
+	both_forked() { st=$(pgrep -P "$pid") && c2=$(pgrep -P "$st") &&
+	    [ "$(pgrep -P "$c2" | wc -l)" -eq 2 ]; }
+	if wait_for 5 both_forked; then
+		# shellcheck disable=SC2046 # two pids, split on purpose
+		kill -TERM $(pgrep -P "$c2")
+	fi
+	reap_bg "$pid"
+	is "$rc" 143 "SIGTERM before execvp(): the children die of it"
+else
+	skip "strace cannot trace here"
+fi
 
 # Options after CMD1 belong to CMD1.
 run connect2 -q echo -q -p -- cat
