@@ -21,8 +21,6 @@
 #include "ipc-pipe.h"
 
 static char	*more_room(char **text, size_t *cap, size_t len);
-static void	write_message(int fd[2], const char *who, const char *msg);
-static void	read_message(int fd[2], const char *who);
 
 /*
  * The classic: the child writes MSG into the pipe, the parent reads it
@@ -95,11 +93,17 @@ child_writes(const char *msg)
 	return 0;
 }
 
-/* demo --reverse: the same pipe the other way, the parent writes. */
+/*
+ * demo --reverse: the same pipe the other way.  The parent writes MSG,
+ * the child reads it until end of file and prints it.
+ */
 static int
 parent_writes(const char *msg)
 {
+	size_t len = strlen(msg), got = 0, cap = 0;
+	char *text = NULL, *buf;
 	int fd[2], status;
+	ssize_t n;
 	pid_t pid;
 
 	narrate_role("parent");
@@ -112,14 +116,46 @@ parent_writes(const char *msg)
 		fork_failed();
 	if (pid == 0) {
 		narrate_role("child");
-		read_message(fd, "child");
+		/* The child's copy of the write end would hide EOF from it. */
+		if (close(fd[1]) == -1)
+			err(1, "close(fd[1])");
+		say("close(fd[1]): the child only reads; an open write end "
+		    "would hide EOF");
+		say("read(fd[0]) blocks until the writer writes...");
+		for (;;) {
+			buf = more_room(&text, &cap, got);
+			stop_if_signalled();
+			if ((n = read(fd[0], buf, cap - got)) == -1) {
+				retry_if_eintr("read(fd[0])");
+				continue;
+			}
+			if (n == 0)
+				break;
+			say("read(fd[0]) -> %zd byte%s", n, n == 1 ? "" : "s");
+			got += (size_t)n;
+		}
+		say("read(fd[0]) -> 0: end of file, no write end is left open");
+		if (close(fd[0]) == -1)
+			err(1, "close(fd[0])");
+		printf("received string: %.*s\n", (int)got, text);
+		free(text);
 		flush_stdout();
 		_exit(0);
 	}
 	at_exit_stop_child(pid);
 	say("fork() -> child %ld; parent and child now both hold both ends",
 	    (long)pid);
-	write_message(fd, "parent", msg);
+	if (close(fd[0]) == -1)
+		err(1, "close(fd[0])");
+	say("close(fd[0]): the parent only writes, so it drops the read end");
+	if (write_all(fd[1], msg, len) == -1)
+		err(1, "write(fd[1])");
+	say("write(fd[1], \"%.60s%s\", %zu) -> %zu byte%s written", msg,
+	    len > 60 ? "..." : "", len, len, len == 1 ? "" : "s");
+	/* Closing the last write end is what lets the child see EOF. */
+	if (close(fd[1]) == -1)
+		err(1, "close(fd[1])");
+	say("close(fd[1]): done writing; the reader will see end of file");
 	while (waitpid(pid, &status, 0) == -1)
 		retry_if_eintr("waitpid %ld", (long)pid);
 	require_success(child_reaped(pid, "child", status), "child");
@@ -150,54 +186,4 @@ more_room(char **text, size_t *cap, size_t len)
 		*text = bigger;
 	}
 	return *text + len;
-}
-
-/* The writing side of demo --reverse: the steps of demo's child. */
-static void
-write_message(int fd[2], const char *who, const char *msg)
-{
-	size_t len = strlen(msg);
-
-	if (close(fd[0]) == -1)
-		err(1, "close(fd[0])");
-	say("close(fd[0]): the %s only writes, so it drops the read end", who);
-	if (write_all(fd[1], msg, len) == -1)
-		err(1, "write(fd[1])");
-	say("write(fd[1], \"%.60s%s\", %zu) -> %zu byte%s written", msg,
-	    len > 60 ? "..." : "", len, len, len == 1 ? "" : "s");
-	if (close(fd[1]) == -1)
-		err(1, "close(fd[1])");
-	say("close(fd[1]): done writing; the reader will see end of file");
-}
-
-/* The reading side of demo --reverse: the steps of demo's parent. */
-static void
-read_message(int fd[2], const char *who)
-{
-	size_t got = 0, cap = 0;
-	char *text = NULL, *buf;
-	ssize_t n;
-
-	if (close(fd[1]) == -1)
-		err(1, "close(fd[1])");
-	say("close(fd[1]): the %s only reads; an open write end would hide EOF",
-	    who);
-	say("read(fd[0]) blocks until the writer writes...");
-	for (;;) {
-		buf = more_room(&text, &cap, got);
-		stop_if_signalled();
-		if ((n = read(fd[0], buf, cap - got)) == -1) {
-			retry_if_eintr("read(fd[0])");
-			continue;
-		}
-		if (n == 0)
-			break;
-		say("read(fd[0]) -> %zd byte%s", n, n == 1 ? "" : "s");
-		got += (size_t)n;
-	}
-	say("read(fd[0]) -> 0: end of file, no write end is left open");
-	if (close(fd[0]) == -1)
-		err(1, "close(fd[0])");
-	printf("received string: %.*s\n", (int)got, text);
-	free(text);
 }

@@ -54,6 +54,17 @@ else
 	skip "strace cannot trace here"
 fi
 
+# The map sends a student to parent_writes for --reverse: its calls are
+# there to read, each side's close() of the end it does not use too.
+reverse=$(sed -n '/^parent_writes(/,/^}/p' "${top_srcdir:-.}/pipe/demo.c")
+for call in 'pipe(fd)' 'fork()' 'close(fd[1])' 'read(fd[0]' 'close(fd[0])' \
+    'write_all(fd[1]' 'waitpid(pid'; do
+	case $reverse in
+	*"$call"*) ok "demo.c: parent_writes shows $call" ;;
+	*) not_ok "demo.c: parent_writes shows $call" ;;
+	esac
+done
+
 # duplex: every line comes back from the child, in capitals.
 run ipc-pipe -q duplex ping "two words"
 is "$out" "sent: ping
