@@ -3,7 +3,7 @@
  *
  * POSIX promises that a write of at most PIPE_BUF bytes to a pipe goes in
  * whole, never interleaved with another writer's; a larger one may be
- * split.  Each writer writes records of its own letter, so the reader can
+ * split.  Each writer writes records of its own symbol, so the reader can
  * count the torn ones: the PIPE_BUF rule of pipe(7), shown.
  */
 #include "config.h"
@@ -24,9 +24,16 @@
 static int	is_torn(const char *rec, size_t n, size_t size);
 
 /*
+ * One symbol per writer, for as many writers as -w allows: two writers
+ * with the same one would make a record torn between them look whole.
+ */
+static const char symbols[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/*
  * atomic: several writers share one pipe.  A write of at most PIPE_BUF
  * bytes goes in whole; a larger one may be split and interleaved with the
- * others.  Every record is one writer's letter repeated, then a newline,
+ * others.  Every record is one writer's symbol repeated, then a newline,
  * so the reader can tell a torn record from a whole one.
  */
 int
@@ -45,6 +52,8 @@ cmd_atomic(struct opts *o, int argc, char **argv)
 		usage_error("atomic takes no arguments");
 	if (size < 2)
 		usage_error("-s: a record needs at least 2 bytes");
+	if (o->writers > (long long)sizeof(symbols) - 1)
+		usage_error("-w: at most %zu writers", sizeof(symbols) - 1);
 	if ((rec = malloc(size)) == NULL ||
 	    (pids = calloc((size_t)o->writers, sizeof(*pids))) == NULL)
 		err(1, "malloc");
@@ -63,7 +72,7 @@ cmd_atomic(struct opts *o, int argc, char **argv)
 			narrate_role("writer");
 			if (close(fd[0]) == -1)
 				err(1, "close(fd[0])");
-			memset(rec, 'A' + (int)(w % 26), size - 1);
+			memset(rec, symbols[w], size - 1);
 			rec[size - 1] = '\n';
 			/* One write() per record: that is what PIPE_BUF is about. */
 			for (i = 0; i < count; i++)
@@ -78,7 +87,7 @@ cmd_atomic(struct opts *o, int argc, char **argv)
 	say("forked %lld writer%s", o->writers, o->writers == 1 ? "" : "s");
 	if (close(fd[1]) == -1)
 		err(1, "close(fd[1])");
-	/* Cut the stream into records of SIZE bytes; check each is one letter. */
+	/* Cut the stream into SIZE-byte records; check each is one symbol. */
 	while ((n = read_full(fd[0], rec, size)) > 0) {
 		nrec++;
 		if (is_torn(rec, (size_t)n, size))
@@ -106,7 +115,7 @@ cmd_atomic(struct opts *o, int argc, char **argv)
 	return 0;
 }
 
-/* Whether the N bytes read are not SIZE bytes: one letter, a newline. */
+/* Whether the N bytes read are not SIZE bytes: one symbol, a newline. */
 static int
 is_torn(const char *rec, size_t n, size_t size)
 {

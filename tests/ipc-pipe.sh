@@ -172,6 +172,18 @@ is "$out" "torn records: 0 of 900" "atomic: records of exactly PIPE_BUF: none to
 run ipc-pipe -q atomic -w 4 -s 100K -n 20
 like "$out" '^torn records: [0-9]+ of 80$' "atomic above PIPE_BUF: every record counted"
 is "$rc" 0 "atomic above PIPE_BUF exits 0 whatever tore"
+# Each writer's records are its own symbol, or a record torn between two
+# writers of the same symbol would count as whole: 64 writers, 64 symbols.
+if command -v strace >/dev/null 2>&1 &&
+    strace -f -o /dev/null true 2>/dev/null; then
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
+	    strace -ff -qq -e trace=write -e signal=none -o "$SCRATCH/aw" \
+	    ipc-pipe -q atomic -w 64 -n 1 -s 2 >/dev/null 2>&1
+	is "$(cat "$SCRATCH"/aw.* | grep -o '"[^"]\\n", 2)' | sort -u |
+	    wc -l | tr -d ' ')" 64 "atomic -w 64: the writers write 64 distinct symbols"
+else
+	skip "strace cannot trace here"
+fi
 
 # bench: one key=value line.
 run ipc-pipe -q bench -n 200
