@@ -38,7 +38,8 @@
  *	watch on a waiting open()
  *	(watch_for_removal, check_opened), a refused open() (may_open,
  *	denied), a refused mkfifo or unlink (name_failed), still_there,
- *	write_failed.
+ *	write_failed, keep_failed (read --follow's FIFO gone or replaced
+ *	before it held its own write end).
  *	What the files share: fifo/ipc-fifo.h.
  *
  * See also: mkfifo(1), mkfifo(3), open(2), fifo(7), pipe(7), ipc-pipe(1),

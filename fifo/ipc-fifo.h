@@ -73,6 +73,11 @@ void	check_opened(int fd, const char *path, const char *other);
 int	still_there(const char *path, const struct stat *ours);
 /* A write to the FIFO at PATH failed: say why (EPIPE: no reader); exit 1. */
 void	write_failed(const char *path) __attribute__((noreturn));
+/*
+ * read --follow's open() of its own write end of PATH failed: say why
+ * (ENXIO, ENOENT: the FIFO we read is no longer at PATH); exit 1.
+ */
+void	keep_failed(const char *path) __attribute__((noreturn));
 /* "fifo-WHAT-PID" in the private run directory, in BUF: ours alone. */
 const char *private_fifo_name(char *buf, size_t len, const char *what);
 

@@ -328,6 +328,21 @@ write_failed(const char *path)
 	err(1, "write %s", path);
 }
 
+void
+keep_failed(const char *path)
+{
+	if (errno == ENXIO)
+		errx(1, "open %s for writing: no process has the FIFO now at "
+		    "that path open for reading (ENXIO), so it is not the one "
+		    "we read: it was replaced", path);
+	if (errno == ENOENT)
+		errx(1, "open %s for writing: the FIFO we read was removed "
+		    "(ENOENT)", path);
+	if (errno == ELOOP)
+		refuse(path, S_IFLNK);
+	err(1, "open %s for writing", path);
+}
+
 const char *
 private_fifo_name(char *buf, size_t len, const char *what)
 {

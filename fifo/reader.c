@@ -88,8 +88,10 @@ cmd_read(struct opts *o, int argc, char **argv)
 }
 
 /*
- * --follow: a reader exists (us), so this open() does not wait.  ST is
- * the FIFO we serve, for follow_wait() to see it go.
+ * --follow: a reader exists (us), so this open() need not wait, and with
+ * O_NONBLOCK it never does: a FIFO put at PATH since, with no reader,
+ * fails it with ENXIO.  ST is the FIFO we serve, for follow_wait() to
+ * see it go.
  */
 static int
 keep_write_end(int fd, const char *path, struct stat *st)
@@ -98,12 +100,14 @@ keep_write_end(int fd, const char *path, struct stat *st)
 
 	if (fstat(fd, st) == -1)
 		err(1, "fstat %s", path);
-	while ((keep = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
-		retry_if_eintr("open %s for writing", path);
+	while ((keep = open(path, O_WRONLY | O_NONBLOCK | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		if (errno != EINTR)
+			keep_failed(path);
 	if (!still_there(path, st))
 		errx(1, "%s was replaced while we opened it", path);
-	say("open(\"%s\", O_WRONLY) -> fd %d: with a write end of our own, a "
-	    "writer leaving is no end of file", path, keep);
+	say("open(\"%s\", O_WRONLY|O_NONBLOCK) -> fd %d: with a write end of "
+	    "our own, a writer leaving is no end of file", path, keep);
 	return keep;
 }
 

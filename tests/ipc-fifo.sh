@@ -390,6 +390,27 @@ reap_bg "$pid"
 is "$rc" 1 "read --follow ends with exit 1 when its FIFO is removed"
 like "$(cat "$SCRATCH/gone.err")" "$f was removed or replaced" "... and says so"
 
+# A FIFO with no reader put at PATH between read --follow's two open()s:
+# strace holds the reader for 2 s just after its first.  Its own write
+# end's open() fails with ENXIO at once, where it waited for ever.
+if command -v strace >/dev/null 2>&1 &&
+    strace -f -o /dev/null true 2>/dev/null; then
+	f=$SCRATCH/swapped
+	mkfifo "$f"
+	bg sh -c 'ipc-fifo -q write "$1" x && rm "$1" && mkfifo "$1"' sh "$f"
+	run -t 10 env ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
+	    strace -qq -o /dev/null \
+	    -e inject=setitimer:delay_exit=2000000:when=2 \
+	    ipc-fifo -q read --follow "$f"
+	swap=$rc
+	reap_bg "$bg_pid"
+	is "$swap:$err" "1:ipc-fifo: open $f for writing: no process has the FIFO now at that path open for reading (ENXIO), so it is not the one we read: it was replaced" \
+	    "read --follow, its FIFO replaced before it holds a write end: ENXIO, exit 1"
+	rm -f "$f"
+else
+	skip "strace cannot trace here"
+fi
+
 # Signals while an open waits for the other side.
 f=$SCRATCH/waiting
 bg ipc-fifo -q read "$f"
