@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -70,7 +71,7 @@ say(const char *fmt, ...)
 	char line[1024];
 	va_list ap;
 	size_t len, off;
-	int n, saved_errno = errno;
+	int n, saved_errno = errno, signalled;
 
 	if (quiet)
 		return;
@@ -86,11 +87,22 @@ say(const char *fmt, ...)
 	len = strlen(line);
 	line[len++] = '\n';
 	/* Narration is best effort: a closed stderr must not stop the lesson. */
+	signalled = ipclab_signal;
 	for (off = 0; off < len;) {
 		ssize_t w = write(STDERR_FILENO, line + off, len - off);
 
 		if (w == -1 && errno == EINTR)
 			continue;
+		/*
+		 * Nobody reads the narration any more ("2>&1 >out | head"):
+		 * the SIGPIPE this write raised is the narration's, not the
+		 * lesson's, which goes on, untold.
+		 */
+		if (w == -1 && errno == EPIPE) {
+			if (signalled == 0 && ipclab_signal == SIGPIPE)
+				ipclab_signal = 0;
+			quiet = 1;
+		}
 		if (w <= 0)
 			break;
 		off += (size_t)w;

@@ -24,6 +24,18 @@ like "$err" '\] read\(fd\[0\]\) -> 1 byte$' "demo: ... when read, too"
 run ipc-pipe atomic -w 1 -n 1
 like "$err" '\] 1 writer x 1 record of ' "atomic: one writer, one record, no plurals"
 
+# Narration never changes the result: when nobody reads it any more (its
+# reader, head -c 0, gone at once), the demo goes on untold, and the
+# message still arrives.  A demo killed by its narration's SIGPIPE left
+# an empty or a half line in the file.
+for r in "" --reverse; do
+	{ ipc-pipe demo $r 2>&1 >"$SCRATCH/demo.out"; echo $? >"$SCRATCH/demo.rc"; } |
+	    head -c 0
+	is "$(cat "$SCRATCH/demo.rc"):$(cat "$SCRATCH/demo.out")" \
+	    "0:received string: i am the child" \
+	    "demo${r:+ $r} 2>&1 >out | head -c 0: exit 0, the message in out"
+done
+
 # The student's own check: options anywhere, even under POSIXLY_CORRECT.
 run env POSIXLY_CORRECT=1 ipc-pipe demo "opt last" --reverse --quiet
 is "$out" "received string: opt last" "options after the arguments, POSIXLY_CORRECT set"
