@@ -50,14 +50,18 @@ wait_at_gate(int n, const int gate[2], pid_t parent)
 	    "opened, I start", gate[1], gate[0]);
 }
 
-/* The parent, once every worker is forked: let them all go at once. */
+/*
+ * The parent, once every worker is forked: let them all go at once.  Said
+ * before the close() calls, as say_fork() says a fork(): a worker may
+ * start, and say so, before close() returns here.
+ */
 void
 open_gate(int gate[2])
 {
-	if (close(gate[0]) == -1 || close(gate[1]) == -1)
-		err(1, "close");
-	say("close(%d), close(%d): the parent's ends are closed; once every "
+	say("close(%d), close(%d): the parent closes its ends; once every "
 	    "worker has closed its write end too, read(%d) returns 0 (end of "
 	    "file) in all of them: they start together", gate[0], gate[1],
 	    gate[0]);
+	if (close(gate[0]) == -1 || close(gate[1]) == -1)
+		err(1, "close");
 }

@@ -86,6 +86,37 @@ like "$out" '^Lost updates: [0-9]+' "counter --no-lock: says how many were lost"
 run ipc-sem -q counter --no-lock
 like "$out" '^Total count: [0-9]+, Expected: 2000$' "counter --no-lock with the defaults"
 
+# The narration is in the order things happened: the parent says it
+# closes its ends of the start gate before any worker can say the gate
+# opened.  Through a pipe, as "ipc-sem counter 2>&1 | less" shows it.
+# gate_order: the run in $SCRATCH/gate tells them in that order.
+gate_order() {
+	awk '/^\[parent [0-9]+\] close\(/ { closed = 1 }
+	    /the gate opened/ && !closed { early = 1 }
+	    END { exit early || !closed }' "$SCRATCH/gate"
+}
+early=0
+i=0
+while [ "$i" -lt 20 ]; do
+	i=$((i + 1))
+	timeout -k 2 30 ipc-sem counter -w 2 -n 1 2>&1 | cat >"$SCRATCH/gate"
+	gate_order || early=$((early + 1))
+done
+is "$early" 0 "counter: no worker's 'gate opened' before the parent's close (20 runs)"
+# A parent slow to come back from close() (strace delays it 0.2 s) lets
+# the workers run first every time: it must have spoken before.
+if strace -f -qq -o /dev/null -e trace=close \
+    -e inject=close:delay_exit=1 true 2>/dev/null; then
+	# LeakSanitizer cannot run under ptrace (a sanitizer build).
+	asan="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+	timeout -k 2 30 env ASAN_OPTIONS="$asan" strace -f -qq -o /dev/null \
+	    -e trace=close -e inject=close:delay_exit=200000 \
+	    ipc-sem counter -w 2 -n 1 2>&1 | cat >"$SCRATCH/gate"
+	check "... nor when the parent's close() is slow to return" gate_order
+else
+	skip "strace cannot delay a call here"
+fi
+
 # Two counters at once never meet: private names, IPC_PRIVATE sets.
 bg ipc-sem -q counter --named -w 2 -n 50000 >"$SCRATCH/c1"
 p1=$bg_pid
