@@ -103,11 +103,21 @@ next_message(int argc, char **argv, int i, char **line, size_t *cap,
 	}
 	if (i == 0)
 		say("no MESSAGE: each line of standard input is one message");
-	if ((got = getline(line, cap, stdin)) == -1) {
-		if (ferror(stdin))
+	/*
+	 * Ctrl-C while we wait for a line interrupts the read(2) under
+	 * getline: EINTR, which stdio does not retry.  Ask again, unless
+	 * a termination signal came: then stop as it says, before sending
+	 * a line it may have cut short.
+	 */
+	while ((got = getline(line, cap, stdin)) == -1) {
+		if (!ferror(stdin))
+			return NULL;
+		if (errno != EINTR)
 			err(1, "reading standard input");
-		return NULL;
+		clearerr(stdin);
+		stop_if_signalled();
 	}
+	stop_if_signalled();
 	*len = (size_t)got;
 	if (*len > 0 && (*line)[*len - 1] == '\n')
 		(*len)--;

@@ -325,6 +325,32 @@ reap_bg "$pid"
 is "$rc" 143 "SIGTERM ends recv -c 0 (128+15)"
 ipc-msgq -q rm -k "$K6"
 
+# A send reading standard input waits in read(2) for the next line; a
+# signal ends it there too, by the same cleanup, not as a read error.
+# The FIFO, held open by the test, is a terminal nobody types at.
+mkfifo "$SCRATCH/typed"
+for how in "INT 130 -k $K6" "TERM 143 -k $K6" "INT 130 --posix -N $N6"; do
+	# shellcheck disable=SC2086 # the words of $how
+	set -- $how
+	sig=$1 want=$2
+	shift 2
+	exec 3<>"$SCRATCH/typed"
+	# shellcheck disable=SC2016 # the inner shell's "$@" and "$0"
+	bg sh -c 'exec ipc-msgq "$@" send <"$0" 3>&-' "$SCRATCH/typed" "$@" \
+	    2>"$SCRATCH/s.err"
+	pid=$bg_pid
+	echo first >&3
+	wait_for 5 grep -q 'queued' "$SCRATCH/s.err"
+	kill -"$sig" "$pid"
+	reap_bg "$pid"
+	exec 3>&-
+	is "$rc:$(grep '^ipc-msgq:' "$SCRATCH/s.err")" "$want:" \
+	    "SIG$sig ends send $1 waiting for a line ($want, no error)"
+	run ipc-msgq -q "$@" recv --all
+	is "$out" "first" "... after sending the line it had"
+	ipc-msgq -q "$@" rm
+done
+
 # POSIX queues: names, priorities, attributes.
 run ipc-msgq --posix send -N "$N1" -p 5 urgent
 is "$rc" 0 "--posix send exits 0"
