@@ -74,7 +74,8 @@ int	open_sysv(struct opts *o, int create, int access);
 mqd_t	open_posix(struct opts *o, int oflag, int create, size_t need);
 void	refuse_unless_ours_sysv(const struct opts *o, int id);
 void	refuse_unless_ours_posix(const struct opts *o, mqd_t mqd);
-void	check_name_posix(const struct opts *o, mqd_t mqd);
+void	check_name_posix(const struct opts *o, mqd_t mqd,
+	    const char *when);
 void	remove_sysv(void *id);
 void	remove_posix(void *name);
 struct timespec	in_one_second(void);

@@ -316,22 +316,24 @@ refuse_unless_ours_posix(const struct opts *o, mqd_t mqd)
 
 /*
  * A POSIX queue lives on while anyone has it open, even after
- * mq_unlink(3) took its name: nobody new can reach it then, and a
- * receiver would wait for ever.  Waiting calls therefore wake once a
- * second and look at the link count, which drops to 0 when the name goes,
- * as for an unlinked file (on Linux an mqd_t is a file descriptor).
+ * mq_unlink(3) took its name: nobody new can reach it then, a receiver
+ * would wait for ever, and what a sender queues nobody would receive.
+ * Waiting calls therefore wake once a second, and send looks before each
+ * message, at the link count, which drops to 0 when the name goes, as
+ * for an unlinked file (on Linux an mqd_t is a file descriptor).  WHEN
+ * says since when we hold it: "while we waited".
  */
 void
-check_name_posix(const struct opts *o, mqd_t mqd)
+check_name_posix(const struct opts *o, mqd_t mqd, const char *when)
 {
 	struct stat st;
 
 	if (fstat(mqd, &st) == -1)
 		err(1, "fstat %s", o->name);
 	if (st.st_nlink == 0)
-		errx(1, "%s was removed while we waited (by 'ipc-msgq --posix "
-		    "rm', mq_unlink(3), or logind's RemoveIPC at logout); "
-		    "nobody can reach it any more", o->name);
+		errx(1, "%s was removed %s (by 'ipc-msgq --posix rm', "
+		    "mq_unlink(3), or logind's RemoveIPC at logout); nobody "
+		    "can reach it any more", o->name, when);
 }
 
 /* The absolute CLOCK_REALTIME time one second from now, for mq_timed*(). */

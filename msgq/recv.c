@@ -174,7 +174,7 @@ recv_message_posix(const struct opts *o, mqd_t mqd, char *buf, size_t size,
 			continue;
 		if (errno == ETIMEDOUT) {
 			/* Still waiting: is the queue still there? */
-			check_name_posix(o, mqd);
+			check_name_posix(o, mqd, "while we waited");
 			continue;
 		}
 		if (errno != EAGAIN)

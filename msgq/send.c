@@ -218,6 +218,8 @@ send_posix(struct opts *o, int argc, char **argv)
 			errx(1, "line %d is %zu bytes; %s takes at most "
 			    "mq_msgsize %ld; %lld sent", i + 1, len, o->obj,
 			    a.mq_msgsize, sent);
+		/* Without its name the queue takes messages nobody gets. */
+		check_name_posix(o, mqd, "since we opened it");
 		send_message_posix(o, mqd, text, len);
 		sent++;
 		say("mq_send(\"%.*s%s\", %zu, priority %u) -> queued",
@@ -257,7 +259,7 @@ send_message_posix(const struct opts *o, mqd_t mqd, const char *text,
 		case EINTR:
 			continue;
 		case ETIMEDOUT:
-			check_name_posix(o, mqd);
+			check_name_posix(o, mqd, "while we waited");
 			continue;
 		case EAGAIN:
 			if (mq_getattr(mqd, &a) == -1)

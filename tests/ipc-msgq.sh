@@ -351,6 +351,28 @@ for how in "INT 130 -k $K6" "TERM 143 -k $K6" "INT 130 --posix -N $N6"; do
 	ipc-msgq -q "$@" rm
 done
 
+# The queue removed under such a send: its next line fails, saying so,
+# for POSIX as for System V; it is not queued where nobody can reach it.
+for how in "msgsnd key $K6: the queue was removed|-k $K6" \
+    "$N6 was removed since we opened it|--posix -N $N6"; do
+	said=${how%%|*}
+	# shellcheck disable=SC2086 # the words after the |
+	set -- ${how#*|}
+	exec 3<>"$SCRATCH/typed"
+	# shellcheck disable=SC2016 # the inner shell's "$@" and "$0"
+	bg sh -c 'exec ipc-msgq "$@" send <"$0" 3>&-' "$SCRATCH/typed" "$@" \
+	    2>"$SCRATCH/s.err"
+	pid=$bg_pid
+	echo first >&3
+	wait_for 5 grep -q 'queued' "$SCRATCH/s.err"
+	ipc-msgq -q "$@" rm
+	echo second >&3
+	exec 3>&-
+	reap_bg "$pid"
+	like "$rc:$(tail -n 1 "$SCRATCH/s.err")" "^1:ipc-msgq: $said" \
+	    "rm under send $1 reading stdin: the next line fails (exit 1)"
+done
+
 # POSIX queues: names, priorities, attributes.
 run ipc-msgq --posix send -N "$N1" -p 5 urgent
 is "$rc" 0 "--posix send exits 0"
