@@ -62,7 +62,7 @@ static void	report(const struct bench *b, struct timing *t,
 		    const char *extra);
 static void	on_sigchld(int);
 static void	send_payload(const struct queues *q, const struct bench *b,
-		    int way);
+		    int way, pid_t *peer);
 static int	send_chunk(const struct queues *q, int way, size_t len);
 static void	recv_payload(const struct queues *q, const struct bench *b,
 		    int way, pid_t *peer);
@@ -204,7 +204,7 @@ time_with_peer(const struct bench *b, const struct queues *q,
 		pin_to_cpu(b->cpu[0]);
 		for (i = 0; i < total; i++) {
 			t0 = now();
-			send_payload(q, b, PING);
+			send_payload(q, b, PING, &pid);
 			recv_payload(q, b, PONG, &pid);
 			if (i >= b->warmup)
 				t->rtt[i - b->warmup] = now() - t0;
@@ -236,12 +236,12 @@ bench_peer(const struct bench *b, const struct queues *q)
 		pin_to_cpu(b->cpu[1]);
 		for (i = 0; i < total; i++) {
 			recv_payload(q, b, PING, NULL);
-			send_payload(q, b, PONG);
+			send_payload(q, b, PONG, NULL);
 		}
 	} else {
 		pin_to_cpu(b->cpu[0]);
 		for (i = 0; i < total; i++)
-			send_payload(q, b, PING);
+			send_payload(q, b, PING, NULL);
 	}
 }
 
@@ -310,21 +310,31 @@ bench_call_failed(const struct queues *q, const char *call)
 
 /*
  * The data paths: send SIZE bytes WAY (PING or PONG), as messages of at
- * most CHUNK, and receive them.  No narration, no stdio.
+ * most CHUNK, and receive them; PEER, the child that answers, or NULL
+ * in the child.  No narration, no stdio.
  */
 static void
-send_payload(const struct queues *q, const struct bench *b, int way)
+send_payload(const struct queues *q, const struct bench *b, int way,
+    pid_t *peer)
 {
+	int finished = 0;
 	size_t off, len;
 
 	for (off = 0; off < b->size; off += len) {
-		stop_if_signalled();
 		len = b->size - off < b->chunk ? b->size - off : b->chunk;
-		while (send_chunk(q, way, len) == -1) {
+		for (;;) {
+			stop_if_signalled();
+			/* A full queue whose reader is gone never drains. */
+			if (child_exited)
+				check_peer(peer, &finished, "peer");
+			if (finished)
+				errx(1, "the peer finished, but messages are "
+				    "still to be sent");
+			if (send_chunk(q, way, len) == 0)
+				break;
 			if (errno != EINTR)
 				bench_call_failed(q, q->posix ? "mq_send" :
 				    "msgsnd");
-			stop_if_signalled();
 		}
 	}
 }

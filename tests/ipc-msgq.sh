@@ -580,6 +580,40 @@ kill -HUP "$pid"
 reap_bg "$pid"
 is "$rc" 129 "SIGHUP ends a POSIX bench (128+1)"
 
+# A latency bench whose echo is killed ends, exit 1, saying so, whether
+# the parent then waits to receive or to send: a ping of 8 times what
+# the queue holds (msgmnb, or 10 messages of msgsize_max) fills it, so
+# the parent waits in either about half the time.  Eight kills each, or
+# until one hangs: the old bench waited for ever in a send.
+ping=$((msgsize_max * 80))
+[ "$ping" -gt 67108864 ] && ping=67108864
+for kind in "System V" POSIX; do
+	set -- -s $((msgmnb * 8))
+	[ "$kind" = POSIX ] && set -- --posix -s "$ping"
+	hung=0 bad='' i=0
+	while [ "$i" -lt 8 ] && [ "$hung" -eq 0 ]; do
+		i=$((i + 1))
+		timeout -k 2 10 ipc-msgq -q "$@" bench --latency -n 1000000 \
+		    2>"$SCRATCH/k.err" &
+		pid=$!
+		# timeout's child is the bench; the bench's child, its echo.
+		if wait_for 5 first_child "$pid" &&
+		    wait_for 5 first_child "$child"; then
+			sleep 0.1
+			kill -KILL "$child"
+		fi
+		wait "$pid"
+		rc=$?
+		[ "$rc" -eq 124 ] && hung=1
+		case $rc:$(cat "$SCRATCH/k.err") in
+		"1:ipc-msgq: the peer "*SIGKILL*) ;;
+		*) bad="$bad $rc" ;;
+		esac
+	done
+	is "$hung:$bad" "0:" \
+	    "$kind bench --latency: its echo killed $i times, it ends each time (exit 1)"
+done
+
 # Help and version.
 run ipc-msgq --help
 like "$out" '^Usage: ipc-msgq \[OPTION\.\.\.\] COMMAND' "--help prints usage on stdout"
