@@ -4,7 +4,8 @@
  * Options may come before the command, after it or among its arguments
  * (GNU order); "--" ends them.  A leading '-' in the getopt string hands
  * us each operand in order, so this holds even when POSIXLY_CORRECT is
- * set.  An option the command does not take is a usage error.
+ * set.  An option the command does not take is a usage error, and so is
+ * one after the command that "lock FILE CMD" runs: it is more likely CMD's.
  */
 #include "config.h"
 
@@ -293,21 +294,11 @@ make_getopt_tables(const struct program *p, char *os, size_t oslen,
 	for (d = p->options; d->val != 0; d++)
 		add_option(d, os, oslen, lo, &n, max);
 	/* --version: a long option only; print_usage lists it last. */
-	lo[n].name = "version";
-	lo[n].has_arg = no_argument;
-	lo[n].flag = NULL;
-	lo[n].val = OPT_VERSION;
-	n++;
-	lo[n].name = "list-commands";
-	lo[n].has_arg = no_argument;
-	lo[n].flag = NULL;
-	lo[n].val = OPT_LIST_COMMANDS;
-	n++;
-	lo[n].name = "list-options";
-	lo[n].has_arg = no_argument;
-	lo[n].flag = NULL;
-	lo[n].val = OPT_LIST_OPTIONS;
-	n++;
+	lo[n++] = (struct option){ "version", no_argument, NULL, OPT_VERSION };
+	lo[n++] = (struct option){ "list-commands", no_argument, NULL,
+	    OPT_LIST_COMMANDS };
+	lo[n++] = (struct option){ "list-options", no_argument, NULL,
+	    OPT_LIST_OPTIONS };
 	memset(&lo[n], 0, sizeof(lo[n]));
 }
 
@@ -354,6 +345,24 @@ hold_closed_standard_fds(void)
 	}
 }
 
+/*
+ * An option getopt knows, after the CMD of "lock FILE CMD": taken, it
+ * would run CMD without it (the -q of "lock f grep -q root f").
+ */
+static void
+refuse_after_command(const struct program *p, int nargs, char **argv,
+    int at)
+{
+	const struct command *c;
+
+	for (c = p->commands; nargs >= 3 && c->name != NULL; c++)
+		if (strcmp(c->name, argv[1]) == 0 &&
+		    strstr(c->args, "[-- CMD...]") != NULL)
+			usage_error("option '%s' after the command '%s' (to "
+			    "pass an argument that starts with '-', put it "
+			    "after --)", argv[at], argv[3]);
+}
+
 int
 run_program(const struct program *p, struct opts *o, int argc, char **argv)
 {
@@ -373,6 +382,8 @@ run_program(const struct program *p, struct opts *o, int argc, char **argv)
 		if ((ch = getopt_long(argc, argv, optstring, longopts,
 		    NULL)) == -1)
 			break;
+		if (ch != 1 && ch != '?')
+			refuse_after_command(p, nargs, argv, at);
 		switch (ch) {
 		case 1:
 			/*

@@ -447,6 +447,26 @@ check "lock's usage error created no file" test ! -e "$SCRATCH/never"
 usage_error "lock --flock --len" ipc-flock lock --flock --len 1 "$SCRATCH/never"
 check "... nor this one" test ! -e "$SCRATCH/never"
 
+# lock FILE CMD without "--": an option after CMD is refused, even one of
+# ours (it would run CMD without it), with the hint of "--".
+# after_cmd WORD CMD ARG...: "lock FILE CMD ARG..." is refused for WORD.
+after_cmd() {
+	word=$1
+	shift
+	run ipc-flock lock "$SCRATCH/never" "$@" </dev/null
+	is "$rc:$out:$(printf '%s\n' "$err" | head -n 1)" \
+	    "2::ipc-flock: option '$word' after the command '$1' (to pass an argument that starts with '-', put it after --)" \
+	    "lock FILE $*: exit 2, nothing run, the hint of --"
+}
+after_cmd -q grep -q root /etc/passwd
+after_cmd -h ls -h
+after_cmd -n head -n 3 "$F"
+after_cmd -t, sort -t, "$F"
+after_cmd --nowait sleep 1 --nowait
+check "... and none of them created FILE" test ! -e "$SCRATCH/never"
+run ipc-flock -q lock "$F" --shared -- ls -d "$SCRATCH"
+is "$rc:$out" "0:$SCRATCH" "an option between FILE and CMD is ours, and after -- CMD's"
+
 is "$(leftovers)" "" "nothing of ours is left running"
 is "$(demo_files)" "" "nothing of ours is left in the run directory"
 done_testing
