@@ -48,7 +48,10 @@
 #include "ipclab.h"
 #include "ipc-flock.h"
 
-/* Offsets up to 2^62: far beyond any file, and START + LEN cannot overflow. */
+/*
+ * Offsets up to 2^62 (a 64-bit off_t): far beyond any file, and the last
+ * byte of a range, START + (LEN - 1), is at most the largest off_t.
+ */
 #define OFFSET_LIMIT	((long long)1 << (sizeof(off_t) * CHAR_BIT - 2))
 
 static void

@@ -159,13 +159,14 @@ lock_word(enum kind kind, short type)
 const char *
 range_text(char *buf, size_t size, long long start, long long len)
 {
+	/* The last byte is START + (LEN - 1): START + LEN may overflow. */
 	if (len == 0)
 		snprintf(buf, size, "bytes %lld to EOF", start);
 	else if (len == 1)
 		snprintf(buf, size, "byte %lld", start);
 	else
 		snprintf(buf, size, "bytes %lld to %lld", start,
-		    start + len - 1);
+		    start + (len - 1));
 	return buf;
 }
 

@@ -262,6 +262,12 @@ like "$out" '^unlocked: .* bytes 20 to EOF$' "bytes 20 to EOF are free"
 run -t 5 ipc-flock -q lock --nowait --start 0 --len 10 "$F" -- echo free
 is "$out" "free" "a lock on bytes 0 to 9 is granted beside it"
 released "$holder"
+# The largest range: bytes 2^62 to 2^63 - 1, with no overflow on the way
+# (a sanitizer build reports one on stderr).
+big=4611686018427387904
+run ipc-flock -q test --start "$big" --len "$big" "$F"
+is "$rc:$out:$err" "0:unlocked: no lock stops a write lock on bytes $big to 9223372036854775807:" \
+    "test --start 2^62 --len 2^62: the last byte is 2^63 - 1, no overflow"
 
 bg ipc-flock -q lock --shared "$F" -- sleep 30
 holder=$bg_pid
