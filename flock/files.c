@@ -1,8 +1,9 @@
 /*
  * files.c - the files the experiments lock: private files in the run
  * directory (made with O_EXCL, removed however we end, and the leftovers
- * of killed runs swept away), the FILE that lock opens or creates, and
- * its refusals (a FIFO, a socket, a device), and reading a file whole.
+ * of killed runs swept away), the FILE that lock opens or creates, its
+ * refusals (a FIFO, a socket, a device) and what a lock on it needs, and
+ * reading a file whole.
  */
 #include "config.h"
 
@@ -238,4 +239,21 @@ open_lock_file(const char *path, int writing)
 			errx(1, "%s is a symbolic link to a file that does not "
 			    "exist; refusing to create a file through it", path);
 	}
+}
+
+/*
+ * CALL on PATH failed, and not because a lock was in the way.  lock
+ * --flock opens FILE for reading only, which is all flock(2) needs here;
+ * but over NFS Linux makes a flock lock an fcntl lock on the whole file,
+ * and an exclusive one then needs the file open for writing: flock()
+ * says EBADF, which alone explains nothing (ipc-flock(1), CAVEATS).
+ */
+void
+lock_failed(enum kind kind, short type, const char *call, const char *path)
+{
+	if (kind == FLOCK && type == F_WRLCK && errno == EBADF)
+		err(1, "%s %s, open for reading only (on NFS a flock lock is "
+		    "an fcntl lock underneath, and a write lock needs the "
+		    "file open for writing)", call, path);
+	err(1, "%s %s", call, path);
 }

@@ -118,6 +118,12 @@ void	require_lockable(const char *path);
  * after require_lockable().
  */
 int	open_lock_file(const char *path, int writing);
+/*
+ * Exit 1: CALL (call_name's) on PATH failed, not for a conflict; says why
+ * when that needs words (EBADF from flock(2) on NFS).
+ */
+void	lock_failed(enum kind kind, short type, const char *call,
+	    const char *path) __attribute__((noreturn));
 /* Read the whole file with pread(2) into *BUF (grown as need be). */
 size_t	read_whole(int fd, char **buf, size_t *cap);
 

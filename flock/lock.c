@@ -131,7 +131,7 @@ take_lock(const struct opts *o, int fd, const char *path, short type,
 		return;
 	}
 	if (!is_conflict(e = errno))
-		err(1, "%s %s", now, path);
+		lock_failed(o->kind, type, now, path);
 	describe_conflict(o, fd, path, type, why);
 	if (o->nowait)
 		errx(1, "%s is locked: %s", path, why);

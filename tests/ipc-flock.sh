@@ -281,6 +281,19 @@ run -t 5 ipc-flock -q lock --shared --nowait "$F" -- echo shared
 is "$out" "shared" "a second read lock is granted"
 released "$holder"
 
+# On NFS an exclusive flock lock is an fcntl lock underneath: flock() on
+# lock --flock's read-only descriptor says EBADF.  No NFS here, so strace
+# makes flock() say it; the error must say why.
+if strace -o /dev/null -e inject=flock:error=EBADF true 2>/dev/null; then
+	run env ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" strace -qq \
+	    -o /dev/null -e trace=flock -e inject=flock:error=EBADF \
+	    ipc-flock -q lock --flock "$F" -- echo never
+	is "$rc:$out:$err" "1::ipc-flock: flock(LOCK_EX|LOCK_NB) $F, open for reading only (on NFS a flock lock is an fcntl lock underneath, and a write lock needs the file open for writing): Bad file descriptor" \
+	    "lock --flock: EBADF from flock() says what NFS needs"
+else
+	skip "strace cannot inject a fault here"
+fi
+
 # The command's exit status is lock's; the lock's descriptor stays out of it.
 run ipc-flock -q lock "$F" -- sh -c 'exit 3'
 is "$rc" 3 "lock -- CMD: CMD's exit status"
