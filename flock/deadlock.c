@@ -59,8 +59,7 @@ cmd_deadlock(struct opts *o, int argc, char **argv)
 		    "locks whole files; use the default or --ofd");
 	narrate_role("parent");
 	fd = private_file(path, sizeof(path), "deadlock", 0);
-	if (fstat(fd, &st) == -1)
-		err(1, "fstat %s", path);
+	stat_for_proc_locks(fd, path, &st);
 	if (request(o->kind, fd, F_WRLCK, 0, 1, 0) == -1)
 		err(1, "lock byte 0");
 	say("%s: byte 0 -> granted", call_name(o->kind, F_WRLCK, 0));

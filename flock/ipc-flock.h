@@ -90,8 +90,14 @@ struct proc_lock {
 struct stat;
 
 /*
- * Call FN for each line of /proc/locks about the file ST; returns how
- * many there were, or -1 if /proc/locks cannot be read.
+ * fstat(2) FD (opened from PATH), with st_dev the device /proc/locks
+ * names the file by: its file system's, which on btrfs is not st_dev.
+ */
+void	stat_for_proc_locks(int fd, const char *path, struct stat *st);
+/*
+ * Call FN for each line of /proc/locks about the file ST (from
+ * stat_for_proc_locks); returns how many there were, or -1 if
+ * /proc/locks cannot be read.
  */
 int	proc_locks(const struct stat *st,
 	    void (*fn)(const struct proc_lock *, void *), void *arg);

@@ -278,8 +278,7 @@ test_flock(int fd, const char *path)
 	struct stat st;
 	int n = 0;
 
-	if (fstat(fd, &st) == -1)
-		err(1, "fstat %s", path);
+	stat_for_proc_locks(fd, path, &st);
 	say("flock(2) has no query call; reading /proc/locks for "
 	    "device %02x:%02x inode %lu", major(st.st_dev),
 	    minor(st.st_dev), (unsigned long)st.st_ino);

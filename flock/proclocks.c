@@ -66,6 +66,52 @@ read_proc_locks(const char *dev, struct proc_lock *pl, int max)
 }
 
 /*
+ * The device /proc/locks names a file by: its file system's.  fstat's
+ * st_dev is that on most file systems, but on btrfs it is a subvolume's,
+ * a device of its own, and no line would ever match.  The file's mount
+ * (mnt_id in /proc/self/fdinfo/FD) is listed in /proc/self/mountinfo
+ * with the file system's device, the MAJ:MIN findmnt(8) shows.  Where
+ * those files cannot be read, ST_DEV.
+ */
+static dev_t
+mount_device(int fd, dev_t st_dev)
+{
+	char path[64], *line = NULL;
+	unsigned int maj, min;
+	dev_t dev = st_dev;
+	int id = -1, mid;
+	size_t cap = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	if ((f = fopen(path, "re")) != NULL) {
+		while (id == -1 && getline(&line, &cap, f) != -1)
+			(void)sscanf(line, "mnt_id: %d", &id);
+		(void)fclose(f);
+	}
+	/* "36 35 0:42 / /home rw - btrfs ...": mount id, parent, device */
+	if (id != -1 && (f = fopen("/proc/self/mountinfo", "re")) != NULL) {
+		while (getline(&line, &cap, f) != -1)
+			if (sscanf(line, "%d %*d %u:%u", &mid, &maj,
+			    &min) == 3 && mid == id) {
+				dev = makedev(maj, min);
+				break;
+			}
+		(void)fclose(f);
+	}
+	free(line);
+	return dev;
+}
+
+void
+stat_for_proc_locks(int fd, const char *path, struct stat *st)
+{
+	if (fstat(fd, st) == -1)
+		err(1, "fstat %s", path);
+	st->st_dev = mount_device(fd, st->st_dev);
+}
+
+/*
  * Pass FN the lines about the file ST; how many, or -1.
  *
  * The list is no snapshot: the kernel writes it afresh for each read(2),
@@ -129,8 +175,7 @@ flock_holders(int fd, const char *path, char *list)
 	struct stat st;
 
 	list[0] = '\0';
-	if (fstat(fd, &st) == -1)
-		err(1, "fstat %s", path);
+	stat_for_proc_locks(fd, path, &st);
 	if (proc_locks(&st, add_flock_holder, list) == -1)
 		snprintf(list, TEXT_SIZE, "a flock lock (/proc/locks, which "
 		    "would name its holder, cannot be read)");

@@ -187,6 +187,12 @@ run -t 5 flock -n "$F" true
 is "$rc" 1 "flock -n F true fails while ipc-flock lock --flock holds F"
 run ipc-flock -q test --flock "$F"
 is "$out" "locked: an exclusive lock (flock) held by pid $h" "test --flock names the holder"
+# It looks for F under the device /proc/locks shows for it (on btrfs not
+# stat's st_dev, which is a subvolume's).
+lockdev=$(grep " FLOCK .* $h [0-9a-f:]*:$ino " /proc/locks | awk '{ print $6 }')
+run ipc-flock test --flock "$F"
+like "$err" "reading /proc/locks for device ${lockdev%:*} inode $ino\$" \
+    "test --flock narrates the device and inode /proc/locks shows"
 is "$(listed "$ino")" "FLOCK $h $ino" \
     "lslocks shows a FLOCK lock of the holder"
 run -t 5 ipc-flock -q lock --nowait "$F" -- echo independent
