@@ -33,22 +33,64 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+#ifdef HAVE_SCHED_SETAFFINITY
+/* The CPUs in SET into BUF as "1" or "0-3,6"; how many there are. */
+static int
+cpu_list(char *buf, size_t len, const cpu_set_t *set)
+{
+	const char *sep;
+	size_t used = 0;
+	int cpu, first, n = 0, w;
+
+	buf[0] = '\0';
+	for (cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		if (!CPU_ISSET(cpu, set))
+			continue;
+		first = cpu;
+		while (cpu + 1 < CPU_SETSIZE && CPU_ISSET(cpu + 1, set))
+			cpu++;
+		n += cpu - first + 1;
+		if (used >= len)
+			continue;
+		sep = used > 0 ? "," : "";
+		if (first == cpu)
+			w = snprintf(buf + used, len - used, "%s%d", sep, cpu);
+		else
+			w = snprintf(buf + used, len - used, "%s%d-%d", sep,
+			    first, cpu);
+		used += w > 0 ? (size_t)w : 0;
+	}
+	return n;
+}
+#endif
+
 void
 pin_to_cpu(int cpu)
 {
 #ifdef HAVE_SCHED_SETAFFINITY
 	cpu_set_t set;
+	char list[256];
+	int n;
 
 	if (cpu < 0)
 		return;
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
 	if (sched_setaffinity(0, sizeof(set), &set) == -1) {
-		if (errno == EINVAL)
-			errx(1, "cannot pin to CPU %d: this process may use "
-			    "only CPUs 0 to %ld here", cpu,
-			    sysconf(_SC_NPROCESSORS_ONLN) - 1);
-		err(1, "sched_setaffinity CPU %d", cpu);
+		if (errno != EINVAL)
+			err(1, "sched_setaffinity CPU %d", cpu);
+		/*
+		 * Offline, missing, or outside our cpuset (taskset(1) does
+		 * not make one; docker --cpuset-cpus does): say where we
+		 * run, not every CPU the machine has.
+		 */
+		if (sched_getaffinity(0, sizeof(set), &set) == -1)
+			errx(1, "cannot pin to CPU %d: not one this process "
+			    "may use here", cpu);
+		n = cpu_list(list, sizeof(list), &set);
+		errx(1, "cannot pin to CPU %d: not one this process may use "
+		    "here (it runs on CPU%s %s)", cpu, n == 1 ? "" : "s",
+		    list);
 	}
 #else
 	if (cpu >= 0)

@@ -432,6 +432,17 @@ like "$out" ' cpu=0,0$' "bench --cpu reports the pinning"
 run ipc-flock -q bench --latency -n 10 --cpu "0,$NOCPU"
 is "$rc" 1 "bench --cpu with a CPU we cannot use exits 1"
 like "$err" "^ipc-flock: cannot pin to CPU $NOCPU" "... and says why"
+# The error names the CPUs it runs on, not every CPU the machine has
+# (under a cpuset, as docker --cpuset-cpus makes, they differ).
+first=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*\([0-9]*\).*/\1/p' /proc/self/status)
+if command -v taskset >/dev/null 2>&1 && [ -n "$first" ]; then
+	run taskset -c "$first" ipc-flock -q bench --latency -n 10 \
+	    --cpu "$NOCPU,$NOCPU"
+	like "$rc:$err" "^1:ipc-flock: cannot pin to CPU $NOCPU: not one this process may use here \\(it runs on CPU $first\\)" \
+	    "... naming the CPU it runs on (taskset -c $first)"
+else
+	skip "no taskset"
+fi
 is "$(demo_files)" "" "bench removes its files"
 
 # Help and version.
