@@ -80,6 +80,16 @@ for page in "$src"/man/*.[17]; do
 		[ -f "$src/$f" ] && named "$f" "$fn" || wrong="$wrong $ref"
 	done
 	is "$wrong" "" "$name: each lesson of its reading list is in its file ($n)"
+	# Every other function the section names, ours or the C library's,
+	# is in the source: a lesson renamed leaves no name behind.
+	wrong='' n=0
+	for fn in $(printf '%s\n' "$part" |
+	    sed -n 's/^\(\.It .*\)\{0,1\}\.\{0,1\}Fn \([a-z_0-9]*\).*/\2/p' |
+	    sort -u); do
+		n=$((n + 1))
+		grep -qw -- "$fn" "$src"/*/*.[ch] || wrong="$wrong $fn"
+	done
+	is "$wrong" "" "$name: every function THE SOURCE names is in the source ($n)"
 done
 
 done_testing
