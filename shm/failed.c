@@ -14,17 +14,25 @@
 #include "ipc-shm.h"
 
 /*
- * A new segment of MODE would refuse its owner the shmat() for writing
- * that write needs: a usage error (exit 2), before anything is made.
+ * A new segment or object of MODE would refuse its owner what write
+ * needs: System V's IPC_STAT and shmat() for writing ask to read and to
+ * write (0600); a POSIX object's creator may write it once, but every
+ * later write opens it O_RDWR and read O_RDONLY.  A usage error (exit
+ * 2), before anything is made.
  */
 void
-require_writable_mode(mode_t mode)
+require_writable_mode(mode_t mode, int posix)
 {
-	if ((mode & 0200) == 0)
-		usage_error("-m %04o: a new segment of that mode would "
-		    "refuse you, its owner, the shmat() for writing "
-		    "that write needs (write permission, 0200)",
-		    (unsigned int)mode);
+	if ((mode & 0600) == 0600)
+		return;
+	if (posix)
+		usage_error("-m %04o: a new object of that mode would refuse "
+		    "you, its owner, the shm_open() with O_RDWR that the next "
+		    "write needs, or the O_RDONLY one of read (read and write "
+		    "permission, 0600)", (unsigned int)mode);
+	usage_error("-m %04o: a new segment of that mode would refuse you, "
+	    "its owner, the shmat() for writing and the IPC_STAT that write "
+	    "needs (read and write permission, 0600)", (unsigned int)mode);
 }
 
 /* SIZE: what we asked for, 0 when only looking a segment up. */

@@ -70,8 +70,8 @@ void	shmget_failed(const char *label, int is_default, size_t size)
 void	shm_open_failed(const char *name, int is_default)
 	    __attribute__((noreturn));
 void	shmat_failed(const char *label, int id) __attribute__((noreturn));
-/* write's -m MODE: exit 2 unless a new segment would let its owner write. */
-void	require_writable_mode(mode_t mode);
+/* write's -m MODE: exit 2 unless a new one lets its owner read and write. */
+void	require_writable_mode(mode_t mode, int posix);
 
 /* region.c: the memory demo and bench make for themselves. ------------- */
 

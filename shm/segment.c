@@ -102,8 +102,6 @@ open_sysv(const struct opts *o, const struct segment *s, size_t len)
 			usage_error("TEXT needs %zu bytes with its NUL; a new "
 			    "segment gets %zu (-s SIZE for more)", len + 1,
 			    size);
-		/* shmat() for writing needs write permission: the mode's. */
-		require_writable_mode(o->mode);
 		/* IPC_EXCL: if someone made it since we looked, look again. */
 		id = shmget(s->key, size, IPC_CREAT | IPC_EXCL | o->mode);
 		if (id != -1) {
@@ -223,6 +221,8 @@ cmd_write(struct opts *o, int argc, char **argv)
 	if (o->size != 0 && strlen(argv[0]) + 1 > o->size)
 		usage_error("-s %zu: TEXT needs %zu bytes with its NUL", o->size,
 		    strlen(argv[0]) + 1);
+	/* What write makes, its owner must be able to use: 0600 at least. */
+	require_writable_mode(o->mode, o->posix);
 	pick_segment(o, &s);
 	if (s.posix)
 		write_posix(o, &s, argv[0]);

@@ -31,6 +31,15 @@ if [ "$uid" -eq 0 ] && command -v setpriv >/dev/null 2>&1 &&
 	stranger="setpriv --reuid=65534 --regid=65534 --clear-groups"
 fi
 prog=$(command -v ipc-shm)
+# uid 65534 with a run directory of its own, so its default key is its own.
+nobody=
+if [ -n "$stranger" ]; then
+	mkdir -m 700 "$SCRATCH/nrun"
+	chown 65534:65534 "$SCRATCH/nrun"
+	# uid 65534 must reach its run directory through $SCRATCH: x only.
+	chmod 711 "$SCRATCH"
+	nobody="$stranger env XDG_RUNTIME_DIR=$SCRATCH/nrun"
+fi
 
 # System V: write makes the segment, read prints it, ipcs shows it.
 sh -c 'echo $$ >"$1"; exec ipc-shm -q write "hello, segment" -k "$2"' sh \
@@ -155,6 +164,25 @@ run ipc-shm -q --posix rm -N "$N2"
 run ipc-shm -q --posix read -N "$N2"
 like "$err" "^ipc-shm: shm_open $N2: No such file or directory" \
     "--posix read of a missing object names it"
+
+# As an ordinary user, whom permissions bind (uid 65534, when we are root).
+# shellcheck disable=SC2086 # $nobody is words
+if [ -n "$nobody" ]; then
+	run $nobody "$prog" info
+	nkey=$(printf '%s\n' "$err" | sed -n 's/.*-> key \(0x[0-9a-f]*\).*/\1/p')
+	nrow() {
+		awk -v k=$((nkey)) 'NR > 1 && $1 == k { print $3, $8 }' \
+		    /proc/sysvipc/shm
+	}
+	run $nobody "$prog" write hi -m 200
+	is "$rc:$out" "2:" "uid 65534: write -m 200 is a usage error, not a failure"
+	is "$(nrow)" "" "... and leaves no segment its owner cannot read"
+	$nobody "$prog" -q rm 2>/dev/null
+else
+	for n in 1 2; do
+		skip "not root: cannot become uid 65534 ($n)"
+	done
+fi
 
 # demo: every message once, in order, whatever the memory.
 run ipc-shm demo
@@ -316,6 +344,17 @@ like "$err" "^ipc-shm: -m 0400: a new segment of that mode would refuse you, its
     "... naming the call and the permission"
 is "$(awk -v k=$((K3)) 'NR > 1 && $1 == k' /proc/sysvipc/shm)" "" \
     "... and no segment is made"
+usage_error "write -m 200: IPC_STAT and shmat() need read permission too" \
+    ipc-shm write x -m 200 -k "$K3"
+like "$err" "^ipc-shm: -m 0200: .*\\(read and write permission, 0600\\)\$" \
+    "... naming both permissions"
+for m in 0 200 400; do
+	usage_error "--posix write -m $m: later opens would be refused" \
+	    ipc-shm --posix write x -m "$m" -N "$N1"
+done
+like "$err" "^ipc-shm: -m 0400: a new object of that mode would refuse you, its owner, the shm_open\\(\\) with O_RDWR" \
+    "... naming the open it would refuse"
+check "... and no object is made" test ! -e "/dev/shm$N1"
 usage_error "-N without --posix" ipc-shm read -N "$N1"
 usage_error "--posix with -k" ipc-shm --posix read -k 5
 usage_error "-N without a slash" ipc-shm --posix read -N nope
