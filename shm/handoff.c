@@ -74,7 +74,7 @@ handoff(long long count)
 	narrate_role("reader");
 	/* IPC_PRIVATE: a new segment no key leads to; only its id does. */
 	if ((id = shmget(IPC_PRIVATE, sizeof(*h), IPC_CREAT | 0600)) == -1)
-		shmget_failed("IPC_PRIVATE", 0, sizeof(*h));
+		shmget_failed("IPC_PRIVATE", IPC_PRIVATE, 0, sizeof(*h));
 	/* From now on any way out, even Ctrl-C, removes it. */
 	at_exit_call(remove_segment, &id);
 	say("shmget(IPC_PRIVATE, %zu, IPC_CREAT|0600) -> shmid %d: "

@@ -65,8 +65,8 @@ const char *owner_text(uid_t uid, gid_t gid, char *buf, size_t len);
 /* failed.c: why a call failed, in words a student can act on; exit 1. --- */
 
 /* LABEL: "key 0x...", "IPC_PRIVATE"; IS_DEFAULT: no -k, -f or -P. */
-void	shmget_failed(const char *label, int is_default, size_t size)
-	    __attribute__((noreturn));
+void	shmget_failed(const char *label, key_t key, int is_default,
+	    size_t size) __attribute__((noreturn));
 void	shm_open_failed(const char *name, int is_default)
 	    __attribute__((noreturn));
 void	shmat_failed(const char *label, int id) __attribute__((noreturn));

@@ -112,7 +112,7 @@ new_region_sysv(struct region *r, size_t size)
 {
 	r->kind = SYSV;
 	if ((r->shmid = shmget(IPC_PRIVATE, size, IPC_CREAT | 0600)) == -1)
-		shmget_failed("IPC_PRIVATE", 0, size);
+		shmget_failed("IPC_PRIVATE", IPC_PRIVATE, 0, size);
 	at_exit_call(remove_region, r);
 	say("shmget(IPC_PRIVATE, %zu, IPC_CREAT|0600) -> shmid %d: "
 	    "'ipcs -m' lists it with key 0x00000000", size, r->shmid);

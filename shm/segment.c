@@ -97,7 +97,7 @@ open_sysv(const struct opts *o, const struct segment *s, size_t len)
 			break;
 		}
 		if (errno != ENOENT)
-			shmget_failed(s->label, s->is_default, 0);
+			shmget_failed(s->label, s->key, s->is_default, 0);
 		if (len + 1 > size)
 			usage_error("TEXT needs %zu bytes with its NUL; a new "
 			    "segment gets %zu (-s SIZE for more)", len + 1,
@@ -112,7 +112,7 @@ open_sysv(const struct opts *o, const struct segment *s, size_t len)
 			break;
 		}
 		if (errno != EEXIST || tries > 0)
-			shmget_failed(s->label, s->is_default, size);
+			shmget_failed(s->label, s->key, s->is_default, size);
 	}
 	return id;
 }
@@ -263,7 +263,7 @@ find_sysv(const struct segment *s, int mode)
 	int id;
 
 	if ((id = shmget(s->key, 0, mode)) == -1)
-		shmget_failed(s->label, s->is_default, 0);
+		shmget_failed(s->label, s->key, s->is_default, 0);
 	say("shmget(0x%08x, 0, %#o) -> shmid %d", (unsigned int)s->key,
 	    (unsigned int)mode, id);
 	return id;

@@ -178,8 +178,46 @@ if [ -n "$nobody" ]; then
 	is "$rc:$out" "2:" "uid 65534: write -m 200 is a usage error, not a failure"
 	is "$(nrow)" "" "... and leaves no segment its owner cannot read"
 	$nobody "$prog" -q rm 2>/dev/null
+
+	# Refused (EACCES) under its default key: its own, of a mode that
+	# shuts it out too, or root's.
+	if perl -MIPC::SysV=IPC_CREAT -e 1 2>/dev/null; then
+		# shellcheck disable=SC2016 # perl's $ARGV
+		$nobody perl -MIPC::SysV=IPC_CREAT -e \
+		    'shmget(hex($ARGV[0]), 4096, IPC_CREAT | 0400) // exit 1' \
+		    "$nkey"
+		run $nobody "$prog" -q write x
+		is "$rc:$err" "1:ipc-shm: shmget key $nkey: Permission denied (the segment is yours, but its mode 0400 does not let you in; 'ipc-shm rm' removes it)" \
+		    "uid 65534: write to its own 0400 segment: yours, but its mode"
+		run $nobody "$prog" -q rm
+		is "$rc:$(nrow)" "0:" "... and rm removes it"
+	else
+		skip "no perl IPC::SysV: cannot make a 0400 segment"
+		skip "no perl IPC::SysV: cannot make a 0400 segment"
+	fi
+	ipc-shm -q -k "$nkey" write "root's"
+	run $nobody "$prog" -q read
+	like "$rc:$err" "^1:ipc-shm: shmget key $nkey: Permission denied \\(a segment with your default key exists but belongs to uid 0( \\([a-z]+\\))?, not you; choose another key with -k KEY\\)\$" \
+	    "uid 65534: root's segment on its default key: whose it is"
+	ipc-shm -q -k "$nkey" rm
+	nobj=/dev/shm/ipclab-65534-shm
+	if [ ! -e "$nobj" ]; then
+		$nobody "$prog" -q --posix write first
+		$nobody chmod 400 "$nobj"
+		run $nobody "$prog" -q --posix write second
+		is "$rc:$err" "1:ipc-shm: shm_open /ipclab-65534-shm: Permission denied ($nobj is yours, but its mode 0400 does not let you in; 'ipc-shm --posix rm' removes it)" \
+		    "uid 65534: --posix write to its own 0400 object: yours, but its mode"
+		run $nobody "$prog" -q --posix read
+		is "$rc:$out" "0:first" "... read may, and finds the text unchanged"
+		run $nobody "$prog" -q --posix rm
+		check "... and rm removes it" test ! -e "$nobj"
+	else
+		for n in 1 2 3; do
+			skip "$nobj exists: another run uses it ($n)"
+		done
+	fi
 else
-	for n in 1 2; do
+	for n in 1 2 3 4 5 6 7 8; do
 		skip "not root: cannot become uid 65534 ($n)"
 	done
 fi
