@@ -64,19 +64,6 @@ sysv_owner(key_t key, long *uid, long *cuid, unsigned int *mode)
 	return found;
 }
 
-/* "uid 1000 (ann)", or "uid 1000" for a uid with no name, in BUF. */
-static const char *
-uid_text(long uid, char *buf, size_t len)
-{
-	char name[256];
-
-	if (user_name((uid_t)uid, name, sizeof(name)) != NULL)
-		snprintf(buf, len, "uid %ld (%s)", uid, name);
-	else
-		snprintf(buf, len, "uid %ld", uid);
-	return buf;
-}
-
 /*
  * shmget refused us the segment KEY (EACCES): is it ours, with a mode
  * that shuts us out too, or someone else's?  Exit 1 saying which.
@@ -155,8 +142,8 @@ object_refused(const char *name, int is_default)
 		    "%s' shows its owner)", name, strerror(e), path);
 	if (st.st_uid == geteuid())
 		errx(1, "shm_open %s: %s (%s is yours, but its mode %04o does "
-		    "not let you in; 'ipc-shm --posix rm%s%s' removes it)", name,
-		    strerror(e), path, (unsigned int)(st.st_mode & 07777),
+		    "not let you in; 'ipc-shm --posix rm%s%s' removes it)",
+		    name, strerror(e), path, (unsigned int)(st.st_mode & 07777),
 		    is_default ? "" : " -N ", is_default ? "" : name);
 	if (is_default)
 		errx(1, "shm_open %s: %s (%s belongs to %s, not you; choose "

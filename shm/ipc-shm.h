@@ -8,6 +8,7 @@
 #define IPC_SHM_H
 
 #include <sys/types.h>
+#include <sys/stat.h>
 
 #include <limits.h>
 #include <semaphore.h>
@@ -59,6 +60,11 @@ struct segment {
 void	pick_segment(const struct opts *o, struct segment *s);
 /* Exit 1 if S is our default and UID, whose it is, is not us. */
 void	refuse_unless_ours(const struct segment *s, uid_t uid);
+/* Exit 1 unless ST is a regular file; if OURS, refuse_unless_ours too. */
+void	require_shm_file(const struct segment *s, const struct stat *st,
+	    int ours);
+/* "uid 1000 (ann)", or "uid 1000" for a uid with no name, in BUF. */
+const char *uid_text(long uid, char *buf, size_t len);
 /* "uid 1000 (ann), gid 1000 (ann)", in BUF. */
 const char *owner_text(uid_t uid, gid_t gid, char *buf, size_t len);
 

@@ -9,6 +9,7 @@
 
 #include <sys/types.h>
 #include <sys/ipc.h>
+#include <sys/stat.h>
 
 #include <ctype.h>
 #include <grp.h>
@@ -100,6 +101,39 @@ refuse_unless_ours(const struct segment *s, uid_t uid)
 		require_own_default((long)uid, s->label, s->posix ? "name" :
 		    "key", s->posix ? "ipc-shm --posix info" : "ipc-shm info",
 		    s->posix ? "-N /NAME" : "-k KEY");
+}
+
+/*
+ * /dev/shm is anyone's to write in: a FIFO, a socket or a directory put
+ * there under our name is no shared memory object (and opening a FIFO
+ * would block for ever, had we not asked for O_NONBLOCK).  Exit 1 unless
+ * ST, the object S names, is a regular file; and if OURS, unless
+ * refuse_unless_ours lets it pass.
+ */
+void
+require_shm_file(const struct segment *s, const struct stat *st, int ours)
+{
+	char who[300];
+
+	if (!S_ISREG(st->st_mode))
+		errx(1, "/dev/shm%s is %s of %s, not a shared memory object; "
+		    "refusing to use it", s->name, file_kind(st->st_mode),
+		    uid_text((long)st->st_uid, who, sizeof(who)));
+	if (ours)
+		refuse_unless_ours(s, st->st_uid);
+}
+
+/* "uid 1000 (ann)", or "uid 1000" for a uid with no name, in BUF. */
+const char *
+uid_text(long uid, char *buf, size_t len)
+{
+	char name[256];
+
+	if (user_name((uid_t)uid, name, sizeof(name)) != NULL)
+		snprintf(buf, len, "uid %ld (%s)", uid, name);
+	else
+		snprintf(buf, len, "uid %ld", uid);
+	return buf;
 }
 
 /* "uid 1000 (ann), gid 1000 (ann)" */

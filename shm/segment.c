@@ -129,7 +129,7 @@ write_posix(const struct opts *o, const struct segment *s, const char *text)
 	fd = open_posix(o, s, len);
 	if (fstat(fd, &st) == -1)
 		err(1, "fstat %s", s->label);
-	refuse_unless_ours(s, st.st_uid);
+	require_shm_file(s, &st, 1);
 	check_room(o, s, len, (size_t)st.st_size);
 	/* MAP_SHARED: our stores go to the object, for everyone to see. */
 	p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED,
@@ -231,10 +231,7 @@ cmd_write(struct opts *o, int argc, char **argv)
 	return 0;
 }
 
-/*
- * read, info and rm take no arguments; the segment the options name is
- * System V or, with --posix, POSIX.
- */
+/* read, info and rm take no arguments; --posix picks the kind. */
 static int
 on_segment(struct opts *o, int argc, char **argv, const char *cmd,
     void (*sysv)(const struct segment *),
@@ -309,12 +306,13 @@ read_posix(const struct segment *s)
 	char *p;
 	int fd;
 
-	if ((fd = shm_open(s->name, O_RDONLY, 0)) == -1)
+	/* O_NONBLOCK: a FIFO put under the name would block the open. */
+	if ((fd = shm_open(s->name, O_RDONLY | O_NONBLOCK, 0)) == -1)
 		shm_open_failed(s->name, s->is_default);
-	say("shm_open(\"%s\", O_RDONLY) -> fd %d", s->name, fd);
+	say("shm_open(\"%s\", O_RDONLY|O_NONBLOCK) -> fd %d", s->name, fd);
 	if (fstat(fd, &st) == -1)
 		err(1, "fstat %s", s->label);
-	refuse_unless_ours(s, st.st_uid);
+	require_shm_file(s, &st, 1);
 	if (st.st_size == 0) {
 		say("the object is 0 bytes long: nothing to map");
 		putchar('\n');
@@ -378,10 +376,11 @@ info_posix(const struct segment *s)
 	struct stat st;
 	int fd;
 
-	if ((fd = shm_open(s->name, O_RDONLY, 0)) == -1)
+	if ((fd = shm_open(s->name, O_RDONLY | O_NONBLOCK, 0)) == -1)
 		shm_open_failed(s->name, s->is_default);
 	if (fstat(fd, &st) == -1)
 		err(1, "fstat %s", s->label);
+	require_shm_file(s, &st, 0);
 	say("fstat(%d): the object is a file on the tmpfs at /dev/shm", fd);
 	if (close(fd) == -1)
 		err(1, "close %s", s->label);

@@ -211,13 +211,25 @@ if [ -n "$nobody" ]; then
 		is "$rc:$out" "0:first" "... read may, and finds the text unchanged"
 		run $nobody "$prog" -q --posix rm
 		check "... and rm removes it" test ! -e "$nobj"
+		# A FIFO another user (65533) put under uid 65534's default
+		# name: opening it for reading would wait for a writer.
+		mkfifo -m 666 "$nobj"
+		chown 65533:65533 "$nobj"
+		for c in read info write; do
+			# shellcheck disable=SC2046 # write's TEXT, or nothing
+			run -t 5 $nobody "$prog" -q --posix "$c" \
+			    $([ "$c" = write ] && echo x)
+			is "$rc:$err" "1:ipc-shm: $nobj is a FIFO of uid 65533, not a shared memory object; refusing to use it" \
+			    "uid 65534: --posix $c on a FIFO planted in /dev/shm: refused at once, in one line"
+		done
+		rm -f "$nobj"
 	else
-		for n in 1 2 3; do
+		for n in 1 2 3 4 5 6; do
 			skip "$nobj exists: another run uses it ($n)"
 		done
 	fi
 else
-	for n in 1 2 3 4 5 6 7 8; do
+	for n in 1 2 3 4 5 6 7 8 9 10 11; do
 		skip "not root: cannot become uid 65534 ($n)"
 	done
 fi
