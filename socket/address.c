@@ -193,7 +193,11 @@ endpoint(struct endpoint *ep, const struct opts *o, const char *path,
  * Before bind(): make room at a socket PATH, or refuse.  A file that is
  * not a socket is never touched.  A socket file may be stale (its server
  * died without removing it): connect() then says ECONNREFUSED, and we
- * remove it.  If connect() works, a server lives there: we leave it be.
+ * remove it.  The probe is a datagram socket, whatever the server's
+ * type: a live stream or seqpacket server would queue a connect() of its
+ * own type, and accept it as a client that says nothing, maybe the one
+ * client it waits for.  To a datagram probe a live listener answers
+ * EPROTOTYPE, a live datagram socket lets it connect: we leave it be.
  */
 void
 clear_stale(const struct endpoint *ep)
@@ -212,21 +216,22 @@ clear_stale(const struct endpoint *ep)
 	if (!S_ISSOCK(st.st_mode))
 		errx(1, "%s is %s, not a socket; refusing to touch it",
 		    ep->path, file_kind(st.st_mode));
-	if ((fd = socket(AF_UNIX, ep->type | SOCK_CLOEXEC, 0)) == -1)
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
 		err(1, "socket");
 	r = connect(fd, (const struct sockaddr *)&ep->addr, ep->len);
-	if (r == 0 || errno == EPROTOTYPE || errno == EAGAIN)
-		errx(1, "%s: a server is listening there (%s); refusing to "
-		    "replace a live socket", ep->path, r == 0 ?
-		    "connect() succeeded" : errno == EAGAIN ? "its backlog is "
-		    "full" : "it is a socket of another type");
+	if (r == 0 || errno == EPROTOTYPE)
+		errx(1, "%s: a server is listening there (a datagram connect() "
+		    "%s); refusing to replace a live socket", ep->path,
+		    r == 0 ? "succeeded: a datagram socket is bound there" :
+		    "got EPROTOTYPE: a stream or seqpacket socket is bound "
+		    "there");
 	if (errno != ECONNREFUSED)
 		err(1, "connect %s (to see whether a server is there)",
 		    ep->path);
 	if (close(fd) == -1)
 		err(1, "close");
-	say("connect(\"%s\") -> ECONNREFUSED: a stale socket file, nobody "
-	    "listens; removing it", ep->path);
+	say("connect(\"%s\") from a datagram socket -> ECONNREFUSED: a stale "
+	    "socket file, nobody listens; removing it", ep->path);
 	if (unlink(ep->path) == -1 && errno != ENOENT)
 		err(1, "unlink %s", ep->path);
 }

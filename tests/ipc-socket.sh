@@ -311,6 +311,20 @@ line two" "recvfd prints the file through the descriptor it got"
 like "$(cat "$SCRATCH/r.err")" "fd [0-9]+ -> $SCRATCH/file .*a file this process never opened" \
     "recvfd names the file it never opened"
 is "$(ls -A "$rd")" "" "recvfd removes its socket file"
+# recvfd again, by mistake, at a live recvfd's path: refused, and its
+# probe is no sender that the first one takes for its one client.
+start_server_recvfd
+rpid=$spid
+run ipc-socket recvfd
+like "$rc:$err" "^1:ipc-socket: $rd/socket-fd: a server is listening there \\(a datagram connect\\(\\) got EPROTOTYPE" \
+    "a second recvfd at a live one's path: exit 1, the datagram probe named"
+sleep 0.3
+check "... the first recvfd still waits" first_child "$rpid"
+check "... its socket file is still there" test -S "$rd/socket-fd"
+run ipc-socket -q sendfd "$SCRATCH/file"
+reap_bg "$rpid"
+is "$rc:$(sed 1d "$SCRATCH/r.out")" "0:line one
+line two" "... and it takes the real sender's descriptor"
 if [ "$have_python" = 1 ]; then
 	p=$SCRATCH/fd.sock
 	start_server_recvfd "$p"
