@@ -66,7 +66,8 @@ static void	 connect_stream(int fd, const struct endpoint *ep, char *msg,
 
 /*
  * connect: send each MESSAGE as a line (or standard input), print what
- * comes back.  The first argument is the PATH if it has a '/' in it.
+ * comes back.  The first argument is the PATH if it has a '/' in it and
+ * neither --abstract nor --tcp names the socket.
  */
 int
 cmd_connect(struct opts *o, int argc, char **argv)
@@ -79,7 +80,8 @@ cmd_connect(struct opts *o, int argc, char **argv)
 	size_t len = 0;
 	int fd;
 
-	if (argc > 0 && strchr(argv[0], '/') != NULL) {
+	if (argc > 0 && strchr(argv[0], '/') != NULL && o->abstract == NULL &&
+	    o->tcp == NULL) {
 		path = argv[0];
 		argc--;
 		argv++;

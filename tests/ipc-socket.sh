@@ -258,6 +258,9 @@ start_server "$SCRATCH/s6.out" "$SCRATCH/s6.err" --abstract "$UNIQ"
 is "$where" "@$UNIQ" "serve --abstract says its name"
 run ipc-socket -q connect --abstract "$UNIQ" abstract
 is "$out" abstract "connect --abstract gets its line back"
+run ipc-socket -q connect --abstract "$UNIQ" 'a/b' c
+is "$rc:$out" "0:a/b
+c" "connect --abstract: a first message with a '/' is a message, not a PATH"
 if [ "$have_socat" = 1 ]; then
 	run -t 10 socat - "ABSTRACT-CONNECT:$UNIQ" <"$SCRATCH/in"
 	check "socat ABSTRACT-CONNECT gets its bytes back" cmp -s "$SCRATCH/in" "$SCRATCH/.out"
@@ -277,6 +280,8 @@ like "$where" '^127\.0\.0\.1:[1-9][0-9]*$' "serve --tcp 127.0.0.1:0 prints the p
 run ipc-socket -q connect --tcp "$where" over tcp
 is "$out" "over
 tcp" "connect --tcp gets its lines back"
+run ipc-socket -q connect --tcp "$where" 'and/or'
+is "$rc:$out" "0:and/or" "connect --tcp: a message with a '/' too"
 if [ "$have_socat" = 1 ]; then
 	run -t 10 socat - "TCP:$where" <"$SCRATCH/in"
 	check "socat TCP gets its bytes back" cmp -s "$SCRATCH/in" "$SCRATCH/.out"
