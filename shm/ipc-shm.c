@@ -24,8 +24,12 @@
  *	demo		shm/handoff.c:handoff (the classic: shmget, shmat,
  *			sem_init, fork, sem_wait, sem_post, waitpid,
  *			IPC_RMID), its writer and reader in write_messages,
- *			read_messages; --posix, --memfd in handoff_in_region;
- *			--no-sem in write_unguarded, read_unguarded
+ *			read_messages; --posix, --memfd: handoff_in_region,
+ *			the same turns in memory that shm/region.c makes
+ *			(new_region_posix: shm_open, ftruncate, mmap;
+ *			new_region_memfd: memfd_create, ftruncate, mmap;
+ *			seal_memfd: F_ADD_SEALS); --no-sem in
+ *			write_unguarded, read_unguarded
  *	mmap		shm/mmap.c:mmap_kinds (the classic: four mappings,
  *			fork, a store into each, waitpid, pread), each kind
  *			in map_shared_file, map_shared_anonymous,
@@ -35,8 +39,10 @@
  *	info		shm/segment.c:info_sysv; --posix: info_posix
  *	rm		shm/segment.c:rm_sysv; --posix: rm_posix
  *	bench		shm/bench.c:cmd_bench (bench_stream, bench_pingpong)
- *	regions		shm/region.c: the memory a run makes for itself
- *			(new_region, drop_region, seal_memfd, new_mmap_file)
+ *	regions		shm/region.c: the memory demo's variants and bench
+ *			make for themselves, each call in plain sight
+ *			(new_region_sysv, new_region_posix, new_region_memfd,
+ *			seal_memfd, drop_region; mmap's file: new_mmap_file)
  *	lookups		shm/lookup.c: which segment a key or name means,
  *			refusing someone else's default, owners' names
  *	failures	shm/failed.c: why a call failed, in words

@@ -221,7 +221,13 @@ cmd_recvfd(struct opts *o, int argc, char **argv)
 	if (fflush(stdout) == EOF)
 		err(1, "write error on standard output");
 	say("accept(%d): waiting for a sender...", lfd);
-	if ((cfd = accept_retry(lfd)) == -1)
+	/* poll() first: if someone removes the socket file, stop waiting. */
+	do {
+		wait_for_peer(lfd, " while we waited for a client (rm(1)?); "
+		    "nobody can connect to it any more");
+		cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	} while (cfd == -1 && (errno == EINTR || errno == ECONNABORTED));
+	if (cfd == -1)
 		err(1, "accept %s", ep.name);
 	describe_peer(cfd, AF_UNIX, NULL, who, sizeof(who));
 	say("accept() -> fd %d: a sender, %s", cfd, who);

@@ -365,6 +365,19 @@ reap_bg "$pid"
 is "$rc" 129 "SIGHUP ends bench --spin"
 is "$(ipcs -m | awk -v id="$shmid" '$2 == id')" "" "... and removes its segment"
 
+# The map in ipc-shm.c sends a student to the function that makes the
+# memory of demo --posix and --memfd, and the call is there.
+map=$(sed -n '/Where to read:/,/See also:/p' "${top_srcdir:-.}/shm/ipc-shm.c" |
+    tr -d '*\t' | tr '\n' ' ')
+for pair in new_region_posix:shm_open new_region_memfd:memfd_create \
+    seal_memfd:F_ADD_SEALS; do
+	fn=${pair%:*} call=${pair#*:}
+	like "$map" "$fn: ([a-z_]+, )*$call" "the map: $call in $fn"
+	like "$(awk -v f="$fn" '$0 ~ "^" f "\\(" { p = 1 } p { print }
+	    p && /^}/ { exit }' "${top_srcdir:-.}/shm/region.c")" "${call}[(,]" \
+	    "... and shm/region.c:$fn calls it"
+done
+
 # Help and version.
 run ipc-shm --help
 like "$out" '^Usage: ipc-shm \[OPTION\.\.\.\] COMMAND' "--help prints usage on stdout"

@@ -348,6 +348,15 @@ else
 	skip "python3 is not installed"
 fi
 
+# recvfd's accept() is in its lesson, cmd_recvfd, as ipc-socket(1) says.
+like "$(awk '/^cmd_recvfd\(/ { p = 1 } p { print } p && /^}/ { exit }' \
+    "${top_srcdir:-.}/socket/passfd.c")" 'accept4\(' \
+    "socket/passfd.c:cmd_recvfd calls accept4() itself"
+like "$(sed -n '/^\.Sh THE SOURCE/,/^\.Sh /p' \
+    "${top_srcdir:-.}/man/ipc-socket.1" | tr '\n' ' ')" \
+    'Fn cmd_recvfd listens with .Fn server_socket and accepts one sender with .Fn accept4' \
+    "... and THE SOURCE says so"
+
 # bench: one key=value line.
 run ipc-socket -q bench -n 2000 -s 4K
 like "$out" '^mechanism=unix-stream size=4096 count=2000 seconds=[0-9.]+ mib_per_s=[0-9.]+ msgs_per_s=[0-9]+$' \
