@@ -23,6 +23,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ipclab.h"
@@ -191,12 +192,10 @@ endpoint(struct endpoint *ep, const struct opts *o, const char *path,
 
 /*
  * Before bind(): make room at a socket PATH, or refuse.  A file that is
- * not a socket is never touched.  A socket file may be stale (its server
- * died without removing it): connect() then says ECONNREFUSED, and we
- * remove it.  The probe is a datagram socket, whatever the server's
- * type: a live stream or seqpacket server would queue a connect() of its
- * own type, and accept it as a client that says nothing, maybe the one
- * client it waits for.  To a datagram probe a live listener answers
+ * not a socket is never touched.  A stale one (its server died) refuses
+ * connect() with ECONNREFUSED, and we remove it.  The probe is a datagram
+ * socket: a live stream server would accept one of its own type as a
+ * client, maybe the one it waits for.  A live listener answers it with
  * EPROTOTYPE, a live datagram socket lets it connect: we leave it be.
  */
 void
@@ -385,19 +384,25 @@ our_socket_file(void)
 }
 
 /*
- * Is our socket file gone?  A client finds a server by its file: once
- * someone removes it (rm(1), or the run directory going at logout), or
- * puts another in its place, no new client can reach us, and a server
- * waiting for one would wait for ever.  Servers on a path look once a
- * second while they wait.
+ * Is our socket file gone (rm(1), logout), or another in its place?  No
+ * new client can find us then.  Asked at most once a second, so that a
+ * busy server asks too, but not with an lstat() per message.
  */
 int
 socket_file_gone(void)
 {
+	static long long last = -1000;
+	struct timespec now;
 	struct stat st;
+	long long ms;
 
 	if (ours.path[0] == '\0')
 		return 0;
+	if (clock_gettime(CLOCK_MONOTONIC, &now) == -1)
+		err(1, "clock_gettime");
+	if ((ms = now.tv_sec * 1000LL + now.tv_nsec / 1000000) - last < 1000)
+		return 0;
+	last = ms;
 	return lstat(ours.path, &st) == -1 || st.st_dev != ours.dev ||
 	    st.st_ino != ours.ino;
 }
@@ -405,7 +410,7 @@ socket_file_gone(void)
 /*
  * Wait until FD is readable: at once for a socket with no file, else in
  * slices of a second, ending the program ("PATH was removed" and GONE)
- * if our socket file goes meanwhile.
+ * if our socket file goes meanwhile, busy or not.
  */
 void
 wait_for_peer(int fd, const char *gone)
@@ -421,17 +426,14 @@ wait_for_peer(int fd, const char *gone)
 			return;
 		if ((r = poll(&pfd, 1, 1000)) == -1 && errno != EINTR)
 			err(1, "poll");
-		if (r == 0 && socket_file_gone())
+		if (r != -1 && socket_file_gone())
 			errx(1, "%s was removed%s", ours.path, gone);
 		if (r > 0)
 			return;
 	}
 }
 
-/*
- * accept(2) one connection, waiting as long as it takes, but not for
- * ever on a socket file that someone removed.
- */
+/* accept(2) one connection, but not for ever on a removed socket file. */
 int
 accept_retry(int lfd)
 {

@@ -141,7 +141,7 @@ serve_stream(const struct opts *o, int lfd, const struct endpoint *ep)
 {
 	struct pollfd pfd[MAX_CLIENTS + 1];
 	struct client *slot[MAX_CLIENTS + 1];
-	int n, i, served = 0, gone = 0, ready;
+	int n, i, served = 0, gone = 0, failed = 0, ready, r;
 
 	for (i = 0; i < MAX_CLIENTS; i++)
 		clients[i].fd = -1;
@@ -157,7 +157,7 @@ serve_stream(const struct opts *o, int lfd, const struct endpoint *ep)
 				continue;
 			err(1, "poll");
 		}
-		if (ready == 0 && socket_file_gone()) {
+		if (lfd != -1 && socket_file_gone()) {
 			warnx("%s was removed: no new client can connect; "
 			    "serving the connected ones until they leave",
 			    our_socket_file());
@@ -171,13 +171,17 @@ serve_stream(const struct opts *o, int lfd, const struct endpoint *ep)
 		for (i = 0; i < n; i++) {
 			if (pfd[i].revents == 0)
 				continue;
-			if (slot[i] == NULL)
+			if (slot[i] == NULL) {
 				lfd = accept_client(o, lfd, ep);
-			else
-				served += echo_step(slot[i], pfd[i].events);
+				continue;
+			}
+			/* A client that failed goes; the server goes on. */
+			if ((r = echo_step(slot[i], pfd[i].events)) == -1)
+				failed = 1;
+			served += r != 0;
 		}
 		if (o->once && served > 0)
-			return 0;
+			return failed;
 	}
 }
 
@@ -258,9 +262,19 @@ drop_client(struct client *c, const char *why)
 	c->fd = -1;
 }
 
+/* CALL to or from client C failed: warn, and let that client go. */
+static int
+client_failed(struct client *c, const char *call)
+{
+	warn("%s %s", call, c->who);
+	drop_client(c, "failed (see above) and is dropped");
+	return -1;
+}
+
 /*
  * One step for client C, as poll() found it ready for EVENTS: send back
- * what it has not had yet, or recv() more.  Returns 1 when C has gone.
+ * what it has not had yet, or recv() more.  Returns 1 when C has gone,
+ * -1 when it failed and was dropped.
  */
 static int
 echo_step(struct client *c, short events)
@@ -279,7 +293,7 @@ echo_step(struct client *c, short events)
 			return 1;
 		}
 		if (r == -1)
-			err(1, "send to %s", c->who);
+			return client_failed(c, "send to");
 		c->off += (size_t)r;
 		if (c->off == c->len)
 			c->off = c->len = 0;
@@ -292,7 +306,7 @@ echo_step(struct client *c, short events)
 			return 1;
 		}
 		if (r == -1)
-			err(1, "recv from %s", c->who);
+			return client_failed(c, "recv from");
 		if (r == 0)
 			c->eof = 1;
 		else if (c->told++ < 3)

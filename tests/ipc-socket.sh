@@ -221,6 +221,44 @@ reap_bg "$spid"
 is "$rc" 0 "... then exits 0"
 check "... and removes its socket file" test ! -e "$p"
 
+# A client that keeps a server busy (a line every 0.25 s, so poll()
+# never waits a whole second) does not hide that its file was removed.
+p=$SCRATCH/busy.sock
+start_server "$SCRATCH/s9.out" "$SCRATCH/s9.err" "$p"
+bg sh -c 'i=0; while [ "$i" -lt 40 ]; do echo tick; sleep 0.25
+    i=$((i + 1)); done | ipc-socket -q connect "$1"' sh "$p" \
+    >"$SCRATCH/busy.out"
+cpid=$bg_pid
+wait_for 5 grep -q tick "$SCRATCH/busy.out"
+rm "$p"
+check "a busy server notices its socket file removed within seconds" \
+    wait_for 4 grep -q "$p was removed: no new client can connect" \
+    "$SCRATCH/s9.err"
+check "... while its client is still connected and served" first_child "$cpid"
+kill -TERM "$cpid"
+reap_bg "$cpid"
+reap_bg "$spid"
+
+# A client whose recv() fails (strace makes it fail with EIO) is dropped;
+# the server serves the next one.
+if command -v strace >/dev/null 2>&1; then
+	p=$SCRATCH/eio.sock
+	bg strace -f -qq -o /dev/null -e trace=recvfrom \
+	    -e inject=recvfrom:error=EIO:when=1 ipc-socket serve "$p" \
+	    >"$SCRATCH/s10.out" 2>"$SCRATCH/s10.err"
+	spid=$bg_pid
+	wait_for 5 grep -q '^listening on ' "$SCRATCH/s10.out"
+	run ipc-socket -q connect "$p" first
+	run ipc-socket -q connect "$p" second
+	is "$rc:$out" "0:second" "a client whose recv() fails is dropped; the next is served"
+	like "$(cat "$SCRATCH/s10.err")" "^ipc-socket: recv from pid [0-9]+ uid [0-9]+ gid [0-9]+: Input/output error" \
+	    "... after one line naming the client and the error"
+	stop_server
+else
+	skip "strace is not installed"
+	skip "strace is not installed"
+fi
+
 # Datagrams: each one comes back whole.
 p=$SCRATCH/dgram.sock
 start_server "$SCRATCH/s5.out" "$SCRATCH/s5.err" --dgram "$p"
