@@ -231,7 +231,7 @@ ready() {
 	said 'listen\('
 }
 stale() {
-	said 'connect\(.*\) -> ECONNREFUSED: a stale socket file'
+	said 'connect\(.*\) from a datagram socket -> ECONNREFUSED: a stale socket file'
 }
 works() {
 	stale && [ "$(ipc-socket -q connect "$sock" "still here")" = "still here" ]
