@@ -81,8 +81,10 @@ segment_refused(const char *label, key_t key, int is_default)
 		    "-m' shows its owner and perms)", label, strerror(e));
 	/* Owner and creator get the owner's bits, as a file's owner does. */
 	if (uid == (long)geteuid() || cuid == (long)geteuid()) {
-		snprintf(who, sizeof(who), is_default ? "" : " -k 0x%08x",
-		    (unsigned int)key);
+		who[0] = '\0';
+		if (!is_default)
+			snprintf(who, sizeof(who), " -k 0x%08x",
+			    (unsigned int)key);
 		errx(1, "shmget %s: %s (the segment is yours, but its mode "
 		    "%04o does not let you in; 'ipc-shm rm%s' removes it)",
 		    label, strerror(e), mode & 0777, who);
