@@ -251,7 +251,7 @@ if command -v strace >/dev/null 2>&1; then
 	run ipc-socket -q connect "$p" first
 	run ipc-socket -q connect "$p" second
 	is "$rc:$out" "0:second" "a client whose recv() fails is dropped; the next is served"
-	like "$(cat "$SCRATCH/s10.err")" "^ipc-socket: recv from pid [0-9]+ uid [0-9]+ gid [0-9]+: Input/output error" \
+	like "$(cat "$SCRATCH/s10.err")" "^ipc-socket: recv from pid [0-9]+ uid [0-9]+ gid [0-9]+: (Input/output|I/O) error$" \
 	    "... after one line naming the client and the error"
 	stop_server
 else
