@@ -329,11 +329,9 @@ ipc-msgq -q rm -k "$K6"
 # signal ends it there too, by the same cleanup, not as a read error.
 # The FIFO, held open by the test, is a terminal nobody types at.
 mkfifo "$SCRATCH/typed"
-for how in "INT 130 -k $K6" "TERM 143 -k $K6" "INT 130 --posix -N $N6"; do
-	# shellcheck disable=SC2086 # the words of $how
-	set -- $how
-	sig=$1 want=$2
-	shift 2
+# typing OPTION...: a send in the background (pid in $pid) reading the
+# FIFO, on fd 3 here; "first" is typed and queued.
+typing() {
 	exec 3<>"$SCRATCH/typed"
 	# shellcheck disable=SC2016 # the inner shell's "$@" and "$0"
 	bg sh -c 'exec ipc-msgq "$@" send <"$0" 3>&-' "$SCRATCH/typed" "$@" \
@@ -341,6 +339,13 @@ for how in "INT 130 -k $K6" "TERM 143 -k $K6" "INT 130 --posix -N $N6"; do
 	pid=$bg_pid
 	echo first >&3
 	wait_for 5 grep -q 'queued' "$SCRATCH/s.err"
+}
+for how in "INT 130 -k $K6" "TERM 143 -k $K6" "INT 130 --posix -N $N6"; do
+	# shellcheck disable=SC2086 # the words of $how
+	set -- $how
+	sig=$1 want=$2
+	shift 2
+	typing "$@"
 	kill -"$sig" "$pid"
 	reap_bg "$pid"
 	exec 3>&-
@@ -358,13 +363,7 @@ for how in "msgsnd key $K6: the queue was removed|-k $K6" \
 	said=${how%%|*}
 	# shellcheck disable=SC2086 # the words after the |
 	set -- ${how#*|}
-	exec 3<>"$SCRATCH/typed"
-	# shellcheck disable=SC2016 # the inner shell's "$@" and "$0"
-	bg sh -c 'exec ipc-msgq "$@" send <"$0" 3>&-' "$SCRATCH/typed" "$@" \
-	    2>"$SCRATCH/s.err"
-	pid=$bg_pid
-	echo first >&3
-	wait_for 5 grep -q 'queued' "$SCRATCH/s.err"
+	typing "$@"
 	ipc-msgq -q "$@" rm
 	echo second >&3
 	exec 3>&-
