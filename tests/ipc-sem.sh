@@ -77,11 +77,14 @@ for lock in --named --sysv; do
 	is "$rc:$out:$err" "0:Total count: 6400, Expected: 6400:" \
 	    "counter $lock -w 64, the most workers: exact"
 done
-run ipc-sem -q counter --no-lock -w 4 -n 100000
+# Without the lock a worker's yield lets the others overwrite its update
+# nearly every time; it also hands the CPU to any busy process, so on a
+# loaded machine -n 100000 took over a minute, and -n 2000 a few seconds.
+run ipc-sem -q counter --no-lock -w 4 -n 2000
 is "$rc" 0 "counter --no-lock exits 0 (it showed what it meant to)"
-total=$(printf '%s\n' "$out" | sed -n 's/^Total count: \([0-9]*\), Expected: 400000$/\1/p')
-check "counter --no-lock: updates are lost ($total of 400000)" \
-    test "${total:-400000}" -lt 400000
+total=$(printf '%s\n' "$out" | sed -n 's/^Total count: \([0-9]*\), Expected: 8000$/\1/p')
+check "counter --no-lock: updates are lost ($total of 8000)" \
+    test "${total:-8000}" -lt 8000
 like "$out" '^Lost updates: [0-9]+' "counter --no-lock: says how many were lost"
 run ipc-sem -q counter --no-lock
 like "$out" '^Total count: [0-9]+, Expected: 2000$' "counter --no-lock with the defaults"
@@ -117,12 +120,14 @@ else
 	skip "strace cannot delay a call here"
 fi
 
-# Two counters at once never meet: private names, IPC_PRIVATE sets.
-bg ipc-sem -q counter --named -w 2 -n 50000 >"$SCRATCH/c1"
+# Two counters at once never meet: private names, IPC_PRIVATE sets.  (A
+# worker yields while it holds the lock, which on a busy machine makes a
+# counter slow: -n 2000 keeps three of them well within bg's minute.)
+bg ipc-sem -q counter --named -w 2 -n 2000 >"$SCRATCH/c1"
 p1=$bg_pid
-bg ipc-sem -q counter --named -w 2 -n 50000 >"$SCRATCH/c2"
+bg ipc-sem -q counter --named -w 2 -n 2000 >"$SCRATCH/c2"
 p2=$bg_pid
-bg ipc-sem -q counter --sysv -w 2 -n 50000 >"$SCRATCH/c3"
+bg ipc-sem -q counter --sysv -w 2 -n 2000 >"$SCRATCH/c3"
 p3=$bg_pid
 reap_bg "$p1"
 rc1=$rc
@@ -130,8 +135,10 @@ reap_bg "$p2"
 rc2=$rc
 reap_bg "$p3"
 is "$rc1 $rc2 $rc" "0 0 0" "three counters at once all exit 0"
-is "$(cat "$SCRATCH/c1" "$SCRATCH/c2" "$SCRATCH/c3" | sort -u)" \
-    "Total count: 100000, Expected: 100000" "three counters at once: all exact"
+exact="Total count: 4000, Expected: 4000"
+is "$(cat "$SCRATCH/c1" "$SCRATCH/c2" "$SCRATCH/c3")" \
+    "$(printf '%s\n' "$exact" "$exact" "$exact")" \
+    "three counters at once: each exact"
 
 # A named POSIX semaphore: create, value, wait, post, rm.
 run ipc-sem create -N "$name" -V 0
