@@ -183,6 +183,8 @@ run_command(char **cmd)
 		fork_failed();
 	if (pid == 0) {
 		narrate_role("cmd");
+		/* Our handlers only note a signal; execvp() would forget it. */
+		uncatch_termination();
 		/*
 		 * SIGTERM, the polite request, survives execvp: CMD hears
 		 * of it if we die, for then the lock it runs under is gone.

@@ -56,18 +56,19 @@ on_termination(int sig)
 		ipclab_signal = sig;
 }
 
+/*
+ * SIGPIPE (our output's reader went away: "ipc-msgq demo | true") and
+ * SIGXFSZ (past the file size limit) would kill us as surely as the
+ * others, and leave what we made: caught, the write fails instead (EPIPE,
+ * EFBIG) and we end by the same cleanup.
+ */
+static const int sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGPIPE, SIGXFSZ };
+/* The first three come from outside; the last two, of our own writes. */
+#define FROM_OUTSIDE 3
+
 void
 catch_termination(void)
 {
-	/*
-	 * SIGPIPE (our output's reader went away: "ipc-msgq demo | true")
-	 * and SIGXFSZ (past the file size limit) would kill us as surely,
-	 * and leave what we made: caught, the write fails instead (EPIPE,
-	 * EFBIG) and we end by the same cleanup.  An exec'd program gets
-	 * them back at their defaults, as every caught signal.
-	 */
-	static const int sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGPIPE,
-	    SIGXFSZ };
 	struct sigaction sa, old;
 	size_t i;
 
@@ -85,6 +86,28 @@ catch_termination(void)
 		if (sigaction(sigs[i], &sa, NULL) == -1)
 			err(1, "sigaction");
 	}
+}
+
+void
+uncatch_termination(void)
+{
+	struct sigaction sa;
+	size_t i;
+
+	/*
+	 * execvp() would give them their default action anyway, but forget
+	 * a signal our handler noted in between: do it now, then die of
+	 * one that came already.  SIGPIPE and SIGXFSZ stay caught until the
+	 * exec: only our own narration could raise them here.
+	 */
+	for (i = 0; i < FROM_OUTSIDE; i++) {
+		if (sigaction(sigs[i], NULL, &sa) == -1)
+			err(126, "sigaction");
+		if (sa.sa_handler != SIG_IGN && signal(sigs[i], SIG_DFL) ==
+		    SIG_ERR)
+			err(126, "signal");
+	}
+	stop_if_signalled();
 }
 
 void

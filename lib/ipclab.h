@@ -191,6 +191,13 @@ void		interrupt_with(int sig, void (*handler)(int));
  * (one load and a branch), which cleans up and dies of that signal.
  */
 void	catch_termination(void);
+/*
+ * In a child about to exec a command: SIGHUP, SIGINT and SIGTERM back at
+ * their default action (the ignored ones stay so), so that none that
+ * comes before the exec is noted and then forgotten; one that came
+ * already ends the child now.  Exits 126, as a shell, if sigaction fails.
+ */
+void	uncatch_termination(void);
 extern volatile sig_atomic_t ipclab_signal;
 /* Run the cleanup and die of the signal that came. */
 void	stop_now(void) __attribute__((noreturn));

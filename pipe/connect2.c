@@ -132,24 +132,10 @@ run_pipeline(char **cmd1, char **cmd2, int pipefail)
 static void
 before_exec(pid_t parent, const char *name)
 {
-	static const int caught[] = { SIGHUP, SIGINT, SIGTERM };
-	struct sigaction sa;
 	sigset_t pipe_only;
-	size_t i;
 
-	/*
-	 * connect2's handlers only note a signal, and execvp() would forget
-	 * the note: back to the default action (an ignored one stays so),
-	 * and die now of one that came already.
-	 */
-	for (i = 0; i < sizeof(caught) / sizeof(caught[0]); i++) {
-		if (sigaction(caught[i], NULL, &sa) == -1)
-			err(126, "sigaction");
-		if (sa.sa_handler != SIG_IGN &&
-		    signal(caught[i], SIG_DFL) == SIG_ERR)
-			err(126, "signal");
-	}
-	stop_if_signalled();
+	/* connect2's handlers only note a signal; execvp() would forget it. */
+	uncatch_termination();
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1)
 		err(126, "prctl PR_SET_PDEATHSIG");
 	if (getppid() != parent)

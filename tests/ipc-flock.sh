@@ -120,6 +120,25 @@ is "$rc" 1 "test of a missing file exits 1"
 like "$err" "^ipc-flock: open $SCRATCH/missing: No such file or directory" "... and says why"
 check "test creates nothing" test ! -e "$SCRATCH/missing"
 
+# A signal that comes between fork() and execvp() is not lost: strace
+# holds the command's process a second in getppid() (die_with_parent),
+# and SIGTERM comes then.  Noted by an inherited handler, it was forgotten
+# by execvp, and the command ran on.
+if command -v strace >/dev/null 2>&1 &&
+    strace -f -o /dev/null true 2>/dev/null; then
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" timeout -k 2 20 \
+	    strace -f -qq -o /dev/null -e inject=getppid:delay_exit=1000000 \
+	    env --default-signal=INT,TERM ipc-flock -q lock "$F" -- sleep 30 &
+	pid=$!
+	cmd_forked() { st=$(pgrep -P "$pid") && fl=$(pgrep -P "$st") &&
+	    c=$(pgrep -P "$fl"); }
+	wait_for 5 cmd_forked && kill -TERM "$c"
+	reap_bg "$pid"
+	is "$rc" 143 "lock -- CMD: SIGTERM before execvp(), CMD's process dies of it"
+else
+	skip "strace cannot trace here"
+fi
+
 # An fcntl lock held while a command runs: test, --nowait, lslocks.
 bg ipc-flock -q lock "$F" -- sleep 30
 holder=$bg_pid
