@@ -440,8 +440,7 @@ accept_retry(int lfd)
 	int fd;
 
 	for (;;) {
-		wait_for_peer(lfd, " while we waited for a client (rm(1)?); "
-		    "nobody can connect to it any more");
+		wait_for_peer(lfd, NO_CLIENT_NOW);
 		fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 		if (fd != -1 || (errno != EINTR && errno != ECONNABORTED))
 			return fd;

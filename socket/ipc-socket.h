@@ -91,6 +91,9 @@ void	socket_file_made(const char *path, struct stat *st);
 const char *our_socket_file(void);
 int	socket_file_gone(void);
 void	wait_for_peer(int fd, const char *gone);
+/* wait_for_peer's GONE for a listener, which no client can reach now. */
+#define NO_CLIENT_NOW	" while we waited for a client (rm(1)?); nobody " \
+			"can connect to it any more"
 int	accept_retry(int lfd);
 
 #endif /* IPC_SOCKET_H */

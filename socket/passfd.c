@@ -223,8 +223,7 @@ cmd_recvfd(struct opts *o, int argc, char **argv)
 	say("accept(%d): waiting for a sender...", lfd);
 	/* poll() first: if someone removes the socket file, stop waiting. */
 	do {
-		wait_for_peer(lfd, " while we waited for a client (rm(1)?); "
-		    "nobody can connect to it any more");
+		wait_for_peer(lfd, NO_CLIENT_NOW);
 		cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 	} while (cfd == -1 && (errno == EINTR || errno == ECONNABORTED));
 	if (cfd == -1)
