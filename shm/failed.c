@@ -54,7 +54,7 @@ sysv_owner(key_t key, long *uid, long *cuid, unsigned int *mode)
 	FILE *f;
 	int k, found = 0;
 
-	if ((f = fopen("/proc/sysvipc/shm", "r")) == NULL)
+	if ((f = fopen("/proc/sysvipc/shm", "re")) == NULL)
 		return 0;
 	/* key shmid perms size cpid lpid nattch uid gid cuid ... */
 	while (!found && fgets(line, sizeof(line), f) != NULL)
